@@ -1,0 +1,3 @@
+// Package config reads the container configuration from nix/container-config.nix, with built-in defaults where Nix is absent.
+
+package config
