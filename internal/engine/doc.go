@@ -1,3 +1,2 @@
 // Package engine connects to a Docker Engine API from the environment or the current Docker context.
-
 package engine

@@ -1,3 +1,2 @@
 // Package nixbuild runs nix build and nix eval and returns their structured results.
-
 package nixbuild
