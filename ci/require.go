@@ -1,0 +1,27 @@
+package ci
+
+import "os"
+
+// Enabled reports whether this run is CI (CI=true), where a missing daemon,
+// Nix or registry fails the tests instead of skipping them.
+func Enabled() bool { return os.Getenv("CI") == "true" }
+
+// TB is the subset of testing.TB that Require uses.
+type TB interface {
+	Helper()
+	Skipf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// Require skips the test with a clear message when err says a service is
+// missing, or fails it under CI, where everything must be present.
+func Require(t TB, what string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if Enabled() {
+		t.Fatalf("%s is required under CI=true: %v", what, err)
+	}
+	t.Skipf("skipping: %s is not available (%v); .ci/run installs and starts it", what, err)
+}

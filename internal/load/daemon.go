@@ -1,0 +1,113 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+	"github.com/opencontainers/go-digest"
+	"golang.org/x/sync/errgroup"
+)
+
+// Store is the kind of image store a daemon runs; it decides whether layers
+// the daemon already holds can be left out of the archive.
+type Store string
+
+const (
+	// GraphDriver is the classic Docker image store (overlay2, vfs, …):
+	// image ID = config digest, layers keyed by chain ID.
+	GraphDriver Store = "graph-driver"
+	// Containerd is Docker's containerd image store (default on fresh
+	// Docker 29 installs).
+	Containerd Store = "containerd"
+	// Podman is Podman's Docker-compatible API.
+	Podman Store = "podman"
+	// Unknown is anything else; every layer is sent.
+	Unknown Store = "unknown"
+)
+
+// detectStore tells the image store apart from Info and ServerVersion.
+func detectStore(ctx context.Context, c Client) (Store, error) {
+	v, err := c.ServerVersion(ctx, client.ServerVersionOptions{})
+	if err != nil {
+		return Unknown, fmt.Errorf("asking the daemon for its version: %w", err)
+	}
+	if strings.Contains(strings.ToLower(v.Platform.Name), "podman") {
+		return Podman, nil
+	}
+	for _, comp := range v.Components {
+		if strings.Contains(strings.ToLower(comp.Name), "podman") {
+			return Podman, nil
+		}
+	}
+	info, err := c.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return Unknown, fmt.Errorf("asking the daemon for its storage driver: %w", err)
+	}
+	for _, kv := range info.Info.DriverStatus {
+		if kv[0] == "driver-type" && strings.Contains(kv[1], "snapshotter") {
+			return Containerd, nil
+		}
+	}
+	if info.Info.Driver == "" {
+		return Unknown, nil
+	}
+	return GraphDriver, nil
+}
+
+// present reports whether the daemon holds an image with this ID.
+func present(ctx context.Context, c Client, id digest.Digest) (bool, error) {
+	_, err := c.ImageInspect(ctx, id.String())
+	if err == nil {
+		return true, nil
+	}
+	if cerrdefs.IsNotFound(err) {
+		return false, nil
+	}
+	return false, fmt.Errorf("inspecting image %s: %w", id, err)
+}
+
+// heldChainIDs collects the chain IDs of every layer stack the daemon's
+// images are built from: for each image, the chain IDs of all prefixes of its
+// RootFS layers.
+func heldChainIDs(ctx context.Context, c Client) (map[digest.Digest]bool, error) {
+	list, err := c.ImageList(ctx, client.ImageListOptions{All: true})
+	if err != nil {
+		return nil, fmt.Errorf("listing the daemon's images: %w", err)
+	}
+	layers := make([][]string, len(list.Items))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, item := range list.Items {
+		g.Go(func() error {
+			res, err := c.ImageInspect(gctx, item.ID)
+			if cerrdefs.IsNotFound(err) {
+				return nil // removed meanwhile
+			}
+			if err != nil {
+				return fmt.Errorf("inspecting image %s: %w", item.ID, err)
+			}
+			layers[i] = res.RootFS.Layers
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	held := map[digest.Digest]bool{}
+	for _, ls := range layers {
+		var chain digest.Digest
+		for j, l := range ls {
+			d := digest.Digest(l)
+			if j == 0 {
+				chain = d
+			} else {
+				chain = digest.FromString(chain.String() + " " + d.String())
+			}
+			held[chain] = true
+		}
+	}
+	return held, nil
+}

@@ -1,0 +1,139 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/distribution/reference"
+	"github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/nix2container"
+)
+
+// Options control one load. The zero value loads once with no timeout and
+// prints nothing.
+type Options struct {
+	// Refs are the references to tag the image with, the image's own
+	// name:tag first. At least one is required.
+	Refs []string
+	// Attempts is how often a transient failure (daemon unreachable,
+	// connection reset, daemon busy) is tried in all; < 1 means 1. A digest
+	// mismatch or bad input is never retried.
+	Attempts int
+	// RetryDelay is the pause between attempts.
+	RetryDelay time.Duration
+	// Timeout bounds the whole load, retries included; 0 means none.
+	Timeout time.Duration
+	// Log receives the summary line, and per-layer lines when Verbose.
+	// nil means io.Discard.
+	Log io.Writer
+	// Verbose adds a line per layer (sent or already present) and the
+	// daemon's own messages.
+	Verbose bool
+	// Progress draws a progress bar on Log; set it only when Log is a
+	// terminal.
+	Progress bool
+	// Source says where store paths are read from (tests read a copy).
+	Source nix2container.Options
+	// sleep waits between attempts; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Result describes a finished load.
+type Result struct {
+	ID       digest.Digest // the image ID: the config digest
+	Refs     []string      // references tagged
+	Present  bool          // the daemon already had the image; nothing was streamed
+	Store    Store         // the daemon's image store
+	Sent     []int         // indexes of the layers streamed
+	Held     []int         // indexes of the layers the daemon already held
+	Bytes    int64         // layer bytes streamed
+	Attempts int           // attempts made
+	Elapsed  time.Duration
+}
+
+// Image loads img into the daemon reached through dial and tags it with
+// opts.Refs. If the daemon already has an image with the same ID it only
+// tags it. Otherwise it streams a docker-archive that leaves out the layers
+// the daemon holds (classic image store only), verifying every layer's size
+// and digest as it goes; a mismatch aborts the stream, so the daemon creates
+// and tags nothing.
+func Image(ctx context.Context, dial Dial, img *nix2container.Image, opts Options) (Result, error) {
+	start := time.Now()
+	name := img.Source
+	if len(opts.Refs) > 0 {
+		name = opts.Refs[0]
+	}
+	res, err := loadImage(ctx, dial, img, opts)
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		return res, fmt.Errorf("loading %s: %w", name, err)
+	}
+	report(opts, name, res)
+	return res, nil
+}
+
+func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Options) (Result, error) {
+	if len(opts.Refs) == 0 {
+		return Result{}, errors.New("no reference to tag the image with")
+	}
+	for _, ref := range opts.Refs {
+		if _, err := reference.ParseNormalizedNamed(ref); err != nil {
+			return Result{}, fmt.Errorf("invalid image reference %q: %w", ref, err)
+		}
+	}
+	if err := img.Check(opts.Source); err != nil {
+		return Result{}, err
+	}
+	config, err := img.ConfigBlob()
+	if err != nil {
+		return Result{}, err
+	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, fmt.Errorf("timed out after %s (loading.timeoutSeconds)", opts.Timeout))
+		defer cancel()
+	}
+	attempts := max(opts.Attempts, 1)
+	sleep := opts.sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	var res Result
+	for attempt := 1; ; attempt++ {
+		res, err = once(ctx, dial, img, config, opts)
+		res.Attempts = attempt
+		if err == nil || attempt >= attempts || !transient(err) {
+			break
+		}
+		fmt.Fprintf(logOf(opts), "attempt %d of %d: %v; retrying in %s\n", attempt, attempts, err, opts.RetryDelay)
+		if serr := sleep(ctx, opts.RetryDelay); serr != nil {
+			break
+		}
+	}
+	if err != nil && context.Cause(ctx) != nil && ctx.Err() != nil && !errors.Is(err, context.Cause(ctx)) {
+		err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)
+	}
+	return res, err
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-t.C:
+		return nil
+	}
+}
+
+func logOf(opts Options) io.Writer {
+	if opts.Log == nil {
+		return io.Discard
+	}
+	return opts.Log
+}

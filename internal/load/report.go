@@ -1,0 +1,118 @@
+package load
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+)
+
+// progressThreshold is the smallest upload that gets a progress bar: shorter
+// loads finish before a bar would tell anything.
+const progressThreshold = 32 << 20
+
+// progress draws a byte counter for the upload when enabled.
+type progress struct {
+	p   *mpb.Progress
+	bar *mpb.Bar
+}
+
+func newProgress(opts Options, total int64) *progress {
+	if !opts.Progress || opts.Log == nil || total < progressThreshold {
+		return &progress{}
+	}
+	p := mpb.New(mpb.WithOutput(opts.Log), mpb.WithWidth(40))
+	bar := p.AddBar(total,
+		mpb.PrependDecorators(decor.Name("streaming layers ")),
+		mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f"), decor.Name(" "), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")),
+		mpb.BarRemoveOnComplete(),
+	)
+	return &progress{p: p, bar: bar}
+}
+
+// proxy counts what passes through w.
+func (pr *progress) proxy(w io.Writer) io.Writer {
+	if pr.bar == nil {
+		return w
+	}
+	if pw, err := pr.bar.ProxyWriter(w); err == nil {
+		return pw
+	}
+	return w
+}
+
+// done removes the bar.
+func (pr *progress) done(ok bool) {
+	if pr.bar == nil {
+		return
+	}
+	if ok {
+		pr.bar.SetTotal(-1, true)
+	} else {
+		pr.bar.Abort(true)
+	}
+	pr.p.Wait()
+}
+
+// layerLine reports one streamed layer under Verbose.
+func layerLine(opts Options, p *plan, i int, n int64) {
+	if !opts.Verbose {
+		return
+	}
+	fmt.Fprintf(logOf(opts), "  layer %d/%d %s sent %s (%s)\n", i+1, len(p.img.Layers), short(p.img.Layers[i].DiffID.Encoded()), size(n), layerWhat(p, i))
+}
+
+func layerWhat(p *plan, i int) string {
+	l := p.img.Layers[i]
+	if l.LayerPath != "" {
+		return l.LayerPath
+	}
+	paths := make([]string, 0, len(l.Paths))
+	for _, sp := range l.Paths {
+		paths = append(paths, sp.Path)
+	}
+	if len(paths) > 3 {
+		paths = append(paths[:3], fmt.Sprintf("and %d more", len(paths)-3))
+	}
+	return strings.Join(paths, ", ")
+}
+
+// report prints the summary line, and under Verbose the held layers.
+func report(opts Options, name string, res Result) {
+	w := logOf(opts)
+	if opts.Verbose {
+		for _, i := range res.Held {
+			fmt.Fprintf(w, "  layer %d already in the daemon\n", i+1)
+		}
+	}
+	if res.Present {
+		fmt.Fprintf(w, "%s: already loaded as %s, tagged %s; nothing sent (%s)\n", name, short(res.ID.Encoded()), strings.Join(res.Refs, ", "), res.Elapsed.Round(millisecond))
+		return
+	}
+	fmt.Fprintf(w, "%s: loaded %s, %d layers sent (%s), %d already present, %s\n", name, short(res.ID.Encoded()), len(res.Sent), size(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond))
+}
+
+const millisecond = 1000000
+
+func short(hex string) string {
+	if len(hex) > 12 {
+		return hex[:12]
+	}
+	return hex
+}
+
+// size formats a byte count in binary units.
+func size(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
