@@ -23,6 +23,7 @@ type plan struct {
 	send     []bool   // per JSON layer: include its blob (false: held, or a duplicate sent earlier)
 	held     []bool   // per JSON layer: the daemon holds its chain ID
 	sizes    []int64  // blob size of each JSON layer
+	tags     []string // RepoTags of the archive (only for files; loads tag afterwards)
 	complete bool     // manifest.json has been written
 }
 
@@ -89,7 +90,7 @@ func writeArchive(ctx context.Context, w io.Writer, p *plan, src nix2container.O
 		}
 		onLayer(i, n)
 	}
-	manifest, err := json.Marshal([]archiveManifest{{Config: cfgName, RepoTags: []string{}, Layers: p.files}})
+	manifest, err := json.Marshal([]archiveManifest{{Config: cfgName, RepoTags: append([]string{}, p.tags...), Layers: p.files}})
 	if err != nil {
 		return fmt.Errorf("encoding manifest.json: %w", err)
 	}
@@ -119,4 +120,23 @@ func writeFile(tw *tar.Writer, name string, data []byte) error {
 		return fmt.Errorf("writing archive entry %s: %w", name, err)
 	}
 	return nil
+}
+
+// WriteArchive writes img as a complete docker-archive tagged with refs: the
+// file `docker load -i` reads. Every layer is included and verified while it
+// is written.
+func WriteArchive(ctx context.Context, w io.Writer, img *nix2container.Image, refs []string, src nix2container.Options) error {
+	if err := img.Check(src); err != nil {
+		return err
+	}
+	config, err := img.ConfigBlob()
+	if err != nil {
+		return err
+	}
+	p, err := newPlan(img, config, nil, src)
+	if err != nil {
+		return err
+	}
+	p.tags = refs
+	return writeArchive(ctx, w, p, src, func(int, int64) {})
 }

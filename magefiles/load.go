@@ -1,0 +1,50 @@
+//go:build mage
+
+package main
+
+import (
+	"context"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/nanna-coder/build/internal/images"
+)
+
+// Load builds images with Nix and loads them into the local Docker daemon.
+type Load mg.Namespace
+
+// Ollama builds the Ollama image and loads it into Docker (load:image ollama).
+func (Load) Ollama(ctx context.Context) error { return Load{}.Image(ctx, "ollama") }
+
+// Harness builds the harness image and loads it into Docker (load:image harness).
+func (Load) Harness(ctx context.Context) error { return Load{}.Image(ctx, "harness") }
+
+// Image builds the named image of nix/container-config.nix (ollama, harness, qwen3, …) and loads it into Docker.
+//
+// Only layers the daemon lacks are sent; an image the daemon already has is
+// only tagged. NANNA_FLAKE names another flake to build from.
+func (Load) Image(ctx context.Context, name string) error {
+	env, err := setup(ctx)
+	if err != nil {
+		return err
+	}
+	return images.Load(ctx, env, name)
+}
+
+// All builds every configured image, the builds in parallel, and loads them all into Docker.
+func (Load) All(ctx context.Context) error {
+	env, err := setup(ctx)
+	if err != nil {
+		return err
+	}
+	return images.All(ctx, env)
+}
+
+// JSON loads an already built nix2container image JSON into Docker as REF (name:tag).
+func (Load) JSON(ctx context.Context, path, ref string) error {
+	env, err := setup(ctx)
+	if err != nil {
+		return err
+	}
+	return images.LoadJSON(ctx, env, path, ref)
+}
