@@ -83,6 +83,11 @@ func prepare(ctx context.Context, opts Options, s spec) (*runner, error) {
 			return nil, fmt.Errorf("benchmarking needs %s on PATH: %w", tool, err)
 		}
 	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	opts.Dir = dir
 	r := &runner{opts: opts, base: filepath.Join(opts.Dir, "image.json"), top: filepath.Join(opts.Dir, "image-top.json"),
 		archive: filepath.Join(opts.Dir, "archive.tar"), local: filepath.Join(opts.Dir, "mage")}
 	fmt.Fprintf(opts.Log, "generating %d layers of %d MiB under %s\n", s.Layers, int64(s.FilesPerLayer)*s.FileSize>>20, opts.Dir)
