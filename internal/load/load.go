@@ -94,7 +94,7 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, fmt.Errorf("timed out after %s (loading.timeoutSeconds)", opts.Timeout))
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, fmt.Errorf("timed out after %s (raise loading.timeoutSeconds in nix/container-config.nix for larger images)", opts.Timeout))
 		defer cancel()
 	}
 	attempts := max(opts.Attempts, 1)
