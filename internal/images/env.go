@@ -40,6 +40,7 @@ type Env struct {
 type nixer interface {
 	Build(ctx context.Context, installable string, opts nixbuild.Options) (nixbuild.Result, error)
 	EvalImageRef(ctx context.Context, installable string, opts nixbuild.Options) (nixbuild.ImageRef, error)
+	Run(ctx context.Context, installable string, opts nixbuild.Options) error
 }
 
 // realNix runs the nix command.
@@ -51,6 +52,10 @@ func (realNix) Build(ctx context.Context, installable string, opts nixbuild.Opti
 
 func (realNix) EvalImageRef(ctx context.Context, installable string, opts nixbuild.Options) (nixbuild.ImageRef, error) {
 	return nixbuild.EvalImageRef(ctx, installable, opts)
+}
+
+func (realNix) Run(ctx context.Context, installable string, opts nixbuild.Options) error {
+	return nixbuild.Run(ctx, installable, opts)
 }
 
 // Setup reads the environment and the configuration of the repository at

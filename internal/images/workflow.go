@@ -12,6 +12,7 @@ import (
 	"github.com/nanna-coder/build/internal/config"
 	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
 // Load builds the images named by their configuration keys (ollama,
@@ -49,13 +50,27 @@ func All(ctx context.Context, env Env) error {
 
 func (env Env) buildAndLoad(ctx context.Context, img config.Image, loading *sync.Mutex) error {
 	installable := env.installable(img.Attr)
+	if m := env.Config.Loading.Method; m != config.MethodNative {
+		// nix2container's own skopeo script, for whoever needs the old path.
+		loading.Lock()
+		defer loading.Unlock()
+		return env.nixRunner().Run(ctx, installable+"."+m, env.nixOptions())
+	}
+	// The build and the evaluation of the image's name are independent.
+	var ref nixbuild.ImageRef
+	var refErr error
+	evaluated := make(chan struct{})
+	go func() {
+		defer close(evaluated)
+		ref, refErr = env.nixRunner().EvalImageRef(ctx, installable, env.nixOptions())
+	}()
 	out, err := env.nixRunner().Build(ctx, installable, env.nixOptions())
+	<-evaluated
 	if err != nil {
 		return err
 	}
-	ref, err := env.nixRunner().EvalImageRef(ctx, installable, env.nixOptions())
-	if err != nil {
-		return err
+	if refErr != nil {
+		return refErr
 	}
 	parsed, err := nix2container.ReadFile(out.Path)
 	if err != nil {

@@ -27,6 +27,14 @@ type fakeNix struct {
 	json   string
 	fail   map[string]bool
 	builds []string
+	runs   []string
+}
+
+func (f *fakeNix) Run(ctx context.Context, installable string, _ nixbuild.Options) error {
+	f.mu.Lock()
+	f.runs = append(f.runs, installable)
+	f.mu.Unlock()
+	return nil
 }
 
 func (f *fakeNix) Build(ctx context.Context, installable string, _ nixbuild.Options) (nixbuild.Result, error) {
@@ -176,5 +184,19 @@ func TestSetupVerboseFromConfig(t *testing.T) {
 	}
 	if !env.Verbose || env.Flake != "/elsewhere" || env.RepoFlake {
 		t.Errorf("Setup() = verbose %v, flake %q (repo %v); want verbose from CONTAINER_LOAD_VERBOSE and NANNA_FLAKE", env.Verbose, env.Flake, env.RepoFlake)
+	}
+}
+
+func TestLoadWithCopyToDockerDaemon(t *testing.T) {
+	env, n, d := testEnv(t, nil)
+	env.Config.Loading.Method = config.MethodCopyToDockerDaemon
+	if err := Load(context.Background(), env, "harness"); err != nil {
+		t.Fatalf("Load(harness) = %v", err)
+	}
+	if diff := cmp.Diff([]string{"path:/flake#harnessImage.copyToDockerDaemon"}, n.runs); diff != "" {
+		t.Errorf("nix run mismatch (-want +got):\n%s", diff)
+	}
+	if len(n.builds) != 0 || len(d.tags) != 0 {
+		t.Errorf("built %v and tagged %v, want only nix2container's script to run", n.builds, d.tags)
 	}
 }

@@ -144,3 +144,14 @@ func abbreviate(b []byte) string {
 	}
 	return string(b[:max]) + "…"
 }
+
+// Run runs an installable's program with nix run, for example a
+// nix2container image's copyToDockerDaemon script. Its output goes to
+// opts.Log; the error ends with the last lines of it.
+func Run(ctx context.Context, installable string, opts Options) error {
+	args := nixArgs("run", installable)
+	if _, stderr, err := opts.runner()(ctx, args, opts.log()); err != nil {
+		return commandError(ctx, "running", installable, err, stderr)
+	}
+	return nil
+}
