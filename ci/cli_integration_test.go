@@ -105,7 +105,7 @@ func TestIntegrationBadInputs(t *testing.T) {
 		{"missing store path", nil, []string{"load:json", writeJSON(t, image("1", `"paths":[{"path":"/nix/store/00000000000000000000000000000000-gone"}]`)), "bad:missing"}, "00000000000000000000000000000000-gone"},
 		{"layer-path outside the store", nil, []string{"load:json", writeJSON(t, image("1", `"layer-path":"/tmp/layer.tar"`)), "bad:layerpath"}, "outside /nix/store"},
 		{"invalid reference", nil, []string{"load:json", fixture, "Not A Ref!"}, "invalid image reference"},
-		{"unreachable daemon", []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, []string{"load:json", fixture, "bad:daemon"}, "no Docker daemon answers"},
+		{"unreachable daemon", []string{"DOCKER_HOST=unix:///nonexistent/docker.sock"}, []string{"load:json", fixture, "bad:daemon"}, "nothing answers there"},
 		{"unknown image name", nil, []string{"load:image", "nope"}, "known images are"},
 	}
 	for _, tt := range tests {

@@ -20,12 +20,9 @@ var ErrUnavailable = errors.New("Docker daemon unavailable")
 // version (Docker Engine 20.10, API 1.41, up to current releases) unless
 // DOCKER_API_VERSION pins one. The caller closes the client.
 func Connect(ctx context.Context, ep Endpoint) (*client.Client, error) {
-	opts := []client.Opt{client.FromEnv}
-	if !ep.FromEnv {
-		opts = append(opts, client.WithHost(ep.Host))
-		if ep.TLS != nil {
-			opts = append(opts, client.WithTLSClientConfig(ep.TLS.CA, ep.TLS.Cert, ep.TLS.Key))
-		}
+	opts := []client.Opt{client.FromEnv, client.WithHost(ep.Host)}
+	if !ep.FromEnv && ep.TLS != nil {
+		opts = append(opts, client.WithTLSClientConfig(ep.TLS.CA, ep.TLS.Cert, ep.TLS.Key))
 	}
 	if ep.APIVersion != "" {
 		opts = append(opts, client.WithAPIVersion(ep.APIVersion))
@@ -49,9 +46,9 @@ func Explain(ep Endpoint, err error) error {
 	}
 	switch {
 	case errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EACCES) || strings.Contains(err.Error(), "permission denied"):
-		return fmt.Errorf("%w: permission denied on %s: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), use rootless Docker, or point DOCKER_HOST at a socket you may use (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrUnavailable, ep)
+		return fmt.Errorf("%w at %s: permission denied; add your user to the docker group (sudo usermod -aG docker $USER, then log in again), use rootless Docker, or point DOCKER_HOST at a socket you may use (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrUnavailable, ep)
 	case client.IsErrConnectionFailed(err) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNRESET):
-		return fmt.Errorf("%w: no Docker daemon answers at %s: start it (sudo systemctl start docker) and check with `docker info`, or set DOCKER_HOST to a running daemon (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrUnavailable, ep)
+		return fmt.Errorf("%w at %s: nothing answers there; start it (sudo systemctl start docker) and check with `docker info`, or set DOCKER_HOST to a running daemon (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrUnavailable, ep)
 	}
 	return err
 }
