@@ -28,8 +28,8 @@ const (
 	Unknown Store = "unknown"
 )
 
-// detectStore tells the image store apart from Info and ServerVersion.
-func detectStore(ctx context.Context, c Client) (Store, error) {
+// DetectStore tells the image store apart from Info and ServerVersion.
+func DetectStore(ctx context.Context, c Client) (Store, error) {
 	v, err := c.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {
 		return Unknown, fmt.Errorf("asking the daemon for its version: %w", err)

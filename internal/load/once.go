@@ -30,7 +30,7 @@ func once(ctx context.Context, dial Dial, img *nix2container.Image, config []byt
 		res.Held = allIndexes(len(img.Layers))
 		return res, tag(ctx, c, id, opts.Refs, &res)
 	}
-	if res.Store, err = detectStore(ctx, c); err != nil {
+	if res.Store, err = DetectStore(ctx, c); err != nil {
 		return res, err
 	}
 	var held map[digest.Digest]bool
