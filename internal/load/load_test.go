@@ -220,3 +220,19 @@ func TestImageVerboseNamesLayers(t *testing.T) {
 		}
 	}
 }
+
+func TestImageDuplicateLayersSentOnce(t *testing.T) {
+	img, src := testImage(t, threeLayers[:2]...)
+	img.Layers = append(img.Layers, img.Layers[0]) // older nix2container JSONs repeat layers
+	d := newFakeDaemon(GraphDriver)
+	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:dup"}, Source: src})
+	if err != nil {
+		t.Fatalf("Image() = %v", err)
+	}
+	if diff := cmp.Diff([]int{0, 1}, res.Sent); diff != "" {
+		t.Errorf("Sent mismatch (-want +got):\n%s", diff)
+	}
+	if got := d.images[res.ID.String()]; len(got) != 3 {
+		t.Errorf("daemon image has %d layers, want 3 (the duplicate kept)", len(got))
+	}
+}
