@@ -70,6 +70,9 @@ func Image(ctx context.Context, dial Dial, img *nix2container.Image, opts Option
 	res, err := loadImage(ctx, dial, img, opts)
 	res.Elapsed = time.Since(start)
 	if err != nil {
+		if errors.Is(err, context.Canceled) && len(res.Refs) == 0 {
+			return res, fmt.Errorf("loading %s: interrupted, nothing was tagged: %w", name, err)
+		}
 		return res, fmt.Errorf("loading %s: %w", name, err)
 	}
 	report(opts, name, res)
