@@ -52,6 +52,7 @@ type Result struct {
 	Held     []int         // indexes of the layers the daemon already held
 	Bytes    int64         // layer bytes streamed
 	Attempts int           // attempts made
+	Legacy   string        // the older nix2container tar rules the image needed, if any
 	Elapsed  time.Duration
 }
 
@@ -106,9 +107,20 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 		sleep = sleepCtx
 	}
 	var res Result
+	legacy := ""
 	for attempt := 1; ; attempt++ {
 		res, err = once(ctx, dial, img, config, opts)
-		res.Attempts = attempt
+		res.Attempts, res.Legacy = attempt, legacy
+		var mismatch *nix2container.MismatchError
+		if errors.As(err, &mismatch) && mismatch.Legacy != "" && legacy == "" {
+			// The JSON came from an older nix2container; its digests are
+			// reproduced exactly with the older tar rules, so load with them.
+			legacy = mismatch.Legacy
+			opts.Source.Rules = mismatch.LegacyRules
+			fmt.Fprintf(logOf(opts), "layer %d matches the tar rules of %s: loading with those rules\n", mismatch.Layer, legacy)
+			attempt--
+			continue
+		}
 		if err == nil || attempt >= attempts || !transient(err) {
 			break
 		}

@@ -236,3 +236,24 @@ func TestImageDuplicateLayersSentOnce(t *testing.T) {
 		t.Errorf("daemon image has %d layers, want 3 (the duplicate kept)", len(got))
 	}
 }
+
+func TestImageOlderTarRules(t *testing.T) {
+	img, src := testImage(t, threeLayers...)
+	old := src
+	old.Rules = nix2container.Rules{ZeroMtime: true} // nix2container before 2024-07-08
+	for i := range img.Layers {
+		img = relayer(t, img, old, i)
+	}
+	d := newFakeDaemon(GraphDriver)
+	var log bytes.Buffer
+	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:old"}, Source: src, Log: &log})
+	if err != nil {
+		t.Fatalf("Image() of a JSON with mtime-0 digests = %v", err)
+	}
+	if !strings.Contains(res.Legacy, "2024-07-08") || !strings.Contains(log.String(), "loading with those rules") {
+		t.Errorf("Image() legacy = %q, log %q; want the older rules named", res.Legacy, log.String())
+	}
+	if d.calls["ImageLoad"] != 2 || len(d.images) != 1 {
+		t.Errorf("ImageLoad calls = %d, images %d; want one aborted and one complete upload, one image", d.calls["ImageLoad"], len(d.images))
+	}
+}

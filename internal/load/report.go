@@ -91,7 +91,11 @@ func report(opts Options, name string, res Result) {
 		fmt.Fprintf(w, "%s: already loaded as %s, tagged %s; nothing sent (%s)\n", name, short(res.ID.Encoded()), strings.Join(res.Refs, ", "), res.Elapsed.Round(millisecond))
 		return
 	}
-	fmt.Fprintf(w, "%s: loaded %s, %d layers sent (%s), %d already present, %s\n", name, short(res.ID.Encoded()), len(res.Sent), size(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond))
+	rules := ""
+	if res.Legacy != "" {
+		rules = ", with the tar rules of " + res.Legacy
+	}
+	fmt.Fprintf(w, "%s: loaded %s, %d layers sent (%s), %d already present, %s%s\n", name, short(res.ID.Encoded()), len(res.Sent), size(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond), rules)
 }
 
 const millisecond = 1000000

@@ -28,6 +28,8 @@ type MismatchError struct {
 	// Legacy is non-empty when the layer matches an older nix2container rule
 	// set: its description.
 	Legacy string
+	// LegacyRules is the matching older rule set, when Legacy is set.
+	LegacyRules Rules
 	// FromLayerPath is true when the blob was read from the layer's
 	// layer-path file rather than tarred from store paths.
 	FromLayerPath bool
@@ -55,7 +57,7 @@ func (e *MismatchError) Error() string {
 func (e *MismatchError) hint() string {
 	switch {
 	case e.Legacy != "":
-		return fmt.Sprintf("the JSON was written by the tar rules of %s: rebuild it with the current nix2container (nix build), or load it with those rules", e.Legacy)
+		return fmt.Sprintf("the JSON was written by the tar rules of %s: rebuild it with the current nix2container (nix build)", e.Legacy)
 	case e.Field == "diff_id":
 		return "the blob does not decompress to the recorded diff_ids: the pulled image is corrupt or its JSON is wrong (re-pull it)"
 	case e.FromLayerPath:
@@ -116,7 +118,7 @@ func (img *Image) Diagnose(ctx context.Context, e *MismatchError, opts Options) 
 			return fmt.Errorf("diagnosing layer %d with the rules of %s: %w", e.Layer, nr.Description, err)
 		}
 		if d.Digest() == l.Digest && (l.Size == 0 || n == l.Size) {
-			e.Legacy = nr.Description
+			e.Legacy, e.LegacyRules = nr.Description, nr.Rules
 			return nil
 		}
 	}
