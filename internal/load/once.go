@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/moby/moby/client"
@@ -30,14 +29,24 @@ func once(ctx context.Context, dial Dial, img *nix2container.Image, config []byt
 		res.Held = allIndexes(len(img.Layers))
 		return res, tag(ctx, c, id, opts.Refs, &res)
 	}
-	if res.Store, err = DetectStore(ctx, c); err != nil {
+	// The store kind and the held layers are independent questions; the
+	// held layers only count on the classic store.
+	var held map[digest.Digest]bool
+	var heldErr error
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		held, heldErr = heldChainIDs(ctx, c)
+	}()
+	res.Store, err = DetectStore(ctx, c)
+	<-listed
+	if err != nil {
 		return res, err
 	}
-	var held map[digest.Digest]bool
-	if res.Store == GraphDriver {
-		if held, err = heldChainIDs(ctx, c); err != nil {
-			return res, err
-		}
+	if res.Store != GraphDriver {
+		held = nil
+	} else if heldErr != nil {
+		return res, heldErr
 	}
 	p, err := newPlan(img, config, held, opts.Source)
 	if err != nil {
@@ -73,13 +82,13 @@ func once(ctx context.Context, dial Dial, img *nix2container.Image, config []byt
 func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pr, pw := io.Pipe()
+	pipe := newBufferedPipe()
 	bar := newProgress(opts, p.sendBytes())
 	var writeErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		writeErr = writeArchive(ctx, bar.proxy(pw), p, opts.Source, func(i int, n int64) {
+		writeErr = writeArchive(ctx, bar.proxy(pipe), p, opts.Source, func(i int, n int64) {
 			res.Sent = append(res.Sent, i)
 			res.Bytes += n
 			layerLine(opts, p, i, n)
@@ -87,10 +96,10 @@ func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) e
 		if errors.Is(writeErr, errDaemonDone) && p.complete {
 			writeErr = nil // only the end-of-archive padding was cut off
 		}
-		pw.CloseWithError(writeErr)
+		pipe.CloseWrite(writeErr)
 	}()
 	readErr := func() error {
-		resp, err := c.ImageLoad(ctx, pr, client.ImageLoadWithQuiet(true))
+		resp, err := c.ImageLoad(ctx, pipe, client.ImageLoadWithQuiet(true))
 		if err != nil {
 			return fmt.Errorf("sending the archive to the daemon: %w", err)
 		}
@@ -103,7 +112,7 @@ func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) e
 		}
 		return err
 	}()
-	pr.CloseWithError(errDaemonDone)
+	pipe.CloseRead(errDaemonDone)
 	if readErr != nil {
 		cancel()
 	}
