@@ -1,0 +1,57 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/nix2container"
+)
+
+// Archive writes img to file as a docker-archive, the tar `docker load -i`
+// and `podman load -i` read, tagged with opts.Refs: the config blob as
+// nix2container builds it (so the loaded image ID is its config digest on
+// Docker's classic store) and every layer tar, verified while it is
+// written. The file appears complete or not at all.
+func Archive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
+	start := time.Now()
+	res, err := archive(ctx, img, file, opts)
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		return res, fmt.Errorf("exporting %s to %s: %w", source(img), file, err)
+	}
+	report(opts, res)
+	return res, nil
+}
+
+func archive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
+	refs, err := normalizeRefs(opts.Refs)
+	if err != nil {
+		return Result{}, err
+	}
+	id, err := img.ConfigDigest()
+	if err != nil {
+		return Result{}, err
+	}
+	n, err := writeFile(ctx, file, func(w io.Writer) error {
+		return load.WriteArchive(ctx, w, img, refs, opts.Source)
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	seen := map[string]bool{}
+	for _, l := range img.Layers {
+		seen[l.Digest.String()] = true
+	}
+	return Result{Path: file, Format: "docker-archive", Config: id, Refs: refs, Blobs: len(seen), Bytes: n}, nil
+}
+
+// source names an image for errors: its JSON file, or "image".
+func source(img *nix2container.Image) string {
+	if img.Source != "" {
+		return img.Source
+	}
+	return "image"
+}

@@ -1,0 +1,134 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/storetest"
+)
+
+// diffIDs reads every layer of img uncompressed and returns the digests.
+func diffIDs(t *testing.T, img v1.Image) []string {
+	t.Helper()
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range layers {
+		rc, err := l.Uncompressed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _, err := v1.SHA256(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, d.String())
+	}
+	return out
+}
+
+func wantDiffIDs(want storetest.Expected) []string {
+	var out []string
+	for _, l := range want.Layers {
+		out = append(out, l.DiffID.String())
+	}
+	return out
+}
+
+func TestArchive(t *testing.T) {
+	src := storetest.Root(t)
+	dir := t.TempDir()
+	for _, cs := range storetest.Cases(t) {
+		t.Run(cs, func(t *testing.T) {
+			img, want := storetest.Case(t, cs)
+			file := filepath.Join(dir, cs+".tar")
+			var log bytes.Buffer
+			res, err := Archive(context.Background(), img, file, Options{Refs: []string{"nanna/" + cs}, Source: src, Log: &log})
+			if err != nil {
+				t.Fatalf("Archive() = %v", err)
+			}
+			tag, _ := name.NewTag("nanna/" + cs + ":latest")
+			got, err := tarball.ImageFromPath(file, &tag)
+			if err != nil {
+				t.Fatalf("reading the archive back: %v", err)
+			}
+			if cfg, _ := got.ConfigName(); cfg.String() != want.ConfigDigest.String() || res.Config != want.ConfigDigest {
+				t.Errorf("config = %s (reported %s), want %s", cfg, res.Config, want.ConfigDigest)
+			}
+			raw, _ := got.RawConfigFile()
+			wantRaw, _ := img.ConfigBlob()
+			if !bytes.Equal(raw, wantRaw) {
+				t.Errorf("archive config differs from nix2container's")
+			}
+			if diff := cmp.Diff(wantDiffIDs(want), diffIDs(t, got)); diff != "" {
+				t.Errorf("layer tars mismatch (-want +got):\n%s", diff)
+			}
+			if info, _ := os.Stat(file); res.Bytes != info.Size() {
+				t.Errorf("reported %d bytes, the file has %d", res.Bytes, info.Size())
+			}
+			if !strings.Contains(log.String(), "wrote docker-archive of image "+want.ConfigDigest.Encoded()[:12]+" as nanna/"+cs+":latest") {
+				t.Errorf("summary = %q", log.String())
+			}
+		})
+	}
+}
+
+func TestArchiveIsAtomic(t *testing.T) {
+	src := storetest.Root(t)
+	img, _ := storetest.Case(t, "layered")
+	storetest.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "out.tar")
+	if err := os.WriteFile(file, []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Archive(context.Background(), img, file, Options{Source: src})
+	var mismatch *nix2container.MismatchError
+	if !errors.As(err, &mismatch) {
+		t.Fatalf("Archive() of a tampered store = %v, want a *nix2container.MismatchError", err)
+	}
+	if data, _ := os.ReadFile(file); string(data) != "previous" {
+		t.Errorf("the existing file was changed to %d bytes", len(data))
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left %d files in the directory, want only the previous one", len(entries))
+	}
+}
+
+func TestArchiveErrors(t *testing.T) {
+	img, _ := storetest.Case(t, "basic")
+	src := storetest.Root(t)
+	dir := t.TempDir()
+	tests := []struct {
+		name, file string
+		refs       []string
+		wantErr    string
+	}{
+		{"bad reference", filepath.Join(dir, "a.tar"), []string{"Bad Ref"}, "invalid image reference"},
+		{"digest reference", filepath.Join(dir, "a.tar"), []string{"a@sha256:ab46c61a16ccc87599baa837cb8820390c21581dd52f174dea18586c1eb17adb"}, "invalid image reference"},
+		{"directory", dir, nil, "is a directory"},
+		{"missing directory", filepath.Join(dir, "no", "a.tar"), nil, "no such file or directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Archive(context.Background(), img, tt.file, Options{Refs: tt.refs, Source: src})
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Archive() = %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}

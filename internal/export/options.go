@@ -1,0 +1,120 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/distribution/reference"
+	"github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/nix2container"
+)
+
+// Options control one export. The zero value writes an untagged image with
+// uncompressed layers and prints nothing.
+type Options struct {
+	// Refs name the image in the output, each name[:tag] (tag latest by
+	// default): the RepoTags of a docker-archive, which `docker load`
+	// tags; in an OCI layout, the first one becomes the
+	// org.opencontainers.image.ref.name and io.containerd.image.name
+	// annotations (what `skopeo copy oci:DIR:REF` and `ctr import` look
+	// for). None means an untagged image.
+	Refs []string
+	// Gzip compresses the nix-built layers of OCI outputs (see
+	// oci.Options); docker-archives always hold the layer tars as built.
+	Gzip bool
+	// Log receives the summary line; nil means io.Discard.
+	Log io.Writer
+	// Verbose adds the digests of what was written.
+	Verbose bool
+	// Source says where store paths are read from (tests read a copy).
+	Source nix2container.Options
+}
+
+// Result describes a written export.
+type Result struct {
+	// Path is the file or directory written.
+	Path string
+	// Format is "docker-archive", "oci" or "oci-archive".
+	Format string
+	// Config is the config digest: the image ID `docker load` gives.
+	Config digest.Digest
+	// Manifest is the OCI manifest digest (OCI formats only).
+	Manifest digest.Digest
+	// Refs are the names written, normalised.
+	Refs []string
+	// Blobs counts the layer blobs written; Reused those an OCI layout
+	// already held.
+	Blobs, Reused int
+	// Bytes is the size of what was written.
+	Bytes int64
+	// Elapsed is the export's duration.
+	Elapsed time.Duration
+}
+
+// normalizeRefs checks each name[:tag] and returns it in its familiar
+// form with the tag made explicit ("ollama" → "ollama:latest").
+func normalizeRefs(refs []string) ([]string, error) {
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		named, err := reference.ParseNormalizedNamed(r)
+		if err != nil || strings.Contains(r, "@") {
+			return nil, fmt.Errorf("invalid image reference %q: want name[:tag], such as nanna-coder-ollama:dev", r)
+		}
+		out = append(out, reference.FamiliarString(reference.TagNameOnly(named)))
+	}
+	return out, nil
+}
+
+// report prints the summary line.
+func report(opts Options, res Result) {
+	w := opts.Log
+	if w == nil {
+		w = io.Discard
+	}
+	if opts.Verbose {
+		fmt.Fprintf(w, "  config %s\n", res.Config)
+		if res.Manifest != "" {
+			fmt.Fprintf(w, "  manifest %s\n", res.Manifest)
+		}
+	}
+	tagged := "untagged"
+	if len(res.Refs) > 0 {
+		tagged = "as " + strings.Join(res.Refs, ", ")
+	}
+	reused := ""
+	if res.Reused > 0 {
+		reused = fmt.Sprintf(", %d already there", res.Reused)
+	}
+	fmt.Fprintf(w, "%s: wrote %s of image %s %s, %s%s (%s), %s\n", res.Path, res.Format, short(res.Config.Encoded()), tagged, plural(res.Blobs, "layer"), reused, size(res.Bytes), res.Elapsed.Round(time.Millisecond))
+}
+
+func short(hex string) string {
+	if len(hex) > 12 {
+		return hex[:12]
+	}
+	return hex
+}
+
+// size formats a byte count in binary units.
+func size(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

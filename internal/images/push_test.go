@@ -1,0 +1,72 @@
+package images
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nanna-coder/build/internal/config"
+)
+
+func TestRegistryRefs(t *testing.T) {
+	tests := []struct {
+		name      string
+		getenv    map[string]string
+		imageName string
+		want      []string
+	}{
+		{"defaults", nil, "", []string{"ghcr.io/local/nanna-coder/ollama:latest"}},
+		{"CI adds the commit", map[string]string{"GITHUB_REPOSITORY": "Fork/Nanna", "GITHUB_SHA": "0123abc"}, "", []string{"ghcr.io/fork/nanna/ollama:latest", "ghcr.io/fork/nanna/ollama:0123abc"}},
+		{"local registry", map[string]string{"CONTAINER_REGISTRY": "127.0.0.1:5000"}, "", []string{"127.0.0.1:5000/local/nanna-coder/ollama:latest"}},
+		{"image named with a registry", nil, "quay.io/x/ollama", []string{"quay.io/x/ollama:latest", "ghcr.io/local/nanna-coder/ollama:latest"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config.Defaults(func(k string) string { return tt.getenv[k] })
+			img, err := cfg.Lookup("ollama")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, RegistryRefs(cfg, img, tt.imageName, "")); diff != "" {
+				t.Errorf("RegistryRefs() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	got := SplitList(" a=b, ,c ,")
+	if diff := cmp.Diff([]string{"a=b", "c"}, got); diff != "" {
+		t.Errorf("SplitList() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestPushIndexArguments(t *testing.T) {
+	env, _, _ := testEnv(t, nil)
+	tests := []struct {
+		platforms, wantErr string
+	}{
+		{"amd64", "want PLATFORM=PATH"},
+		{"=x.json", "want PLATFORM=PATH"},
+		{"amd64=/nonexistent/image.json", "reading image JSON /nonexistent/image.json"},
+		{"", "no images for the index"},
+	}
+	for _, tt := range tests {
+		err := PushIndex(context.Background(), env, []string{"127.0.0.1:1/x:y"}, tt.platforms, PushOptions{})
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("PushIndex(%q) = %v, want an error containing %q", tt.platforms, err, tt.wantErr)
+		}
+	}
+}
+
+func TestPushUnknownNameBuildsNothing(t *testing.T) {
+	env, n, _ := testEnv(t, nil)
+	if err := Push(context.Background(), env, "nope", PushOptions{}); err == nil || !strings.Contains(err.Error(), "known images are") {
+		t.Errorf("Push(nope) = %v, want the list of known images", err)
+	}
+	if len(n.builds) != 0 {
+		t.Errorf("built %v, want nothing", n.builds)
+	}
+}

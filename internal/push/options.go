@@ -1,0 +1,102 @@
+package push
+
+import (
+	"io"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/nix2container"
+)
+
+// Options control one push. The zero value pushes uncompressed layers
+// once, with the Docker keychain, printing nothing.
+type Options struct {
+	// Gzip compresses the nix-built layers on the fly (see oci.Options).
+	// Uncompressed layers, the default, have blob digest = diff_id = the
+	// JSON's digest, so a registry that holds them is never sent them
+	// again, whoever pushed them. Gzip blobs are skipped only when the
+	// registry holds the very same gzip bytes (an earlier -gzip push).
+	Gzip bool
+	// Insecure allows plain HTTP to registries that are not on this
+	// machine (such as registry.lan:5000); HTTPS is still tried first and
+	// its certificates are still checked. Registries on localhost,
+	// 127.0.0.0/8 or [::1] may always use plain HTTP.
+	Insecure bool
+	// Keychain resolves credentials per registry; nil means the Docker
+	// keychain (~/.docker/config.json or $DOCKER_CONFIG, with credential
+	// helpers), then $GITHUB_TOKEN for ghcr.io.
+	Keychain authn.Keychain
+	// Attempts is how often a request that failed transiently (connection
+	// reset, HTTP 408, 429, 5xx) is tried in all; < 1 means 1. A digest
+	// mismatch or a refusal (401, 403, 400) is never retried.
+	Attempts int
+	// RetryDelay is the pause between attempts.
+	RetryDelay time.Duration
+	// Timeout bounds the whole push; 0 means none.
+	Timeout time.Duration
+	// Jobs is how many blobs are uploaded at once; < 1 means 4.
+	Jobs int
+	// Log receives the summary line, and per-layer lines when Verbose.
+	// nil means io.Discard.
+	Log io.Writer
+	// Verbose adds a line per layer (sent or already in the registry).
+	Verbose bool
+	// Progress draws a progress bar on Log for pushes over 32 MiB; set it
+	// only when Log is a terminal.
+	Progress bool
+	// Source says where store paths are read from (tests read a copy).
+	Source nix2container.Options
+}
+
+// Result describes a finished push.
+type Result struct {
+	// Refs are the tags pushed.
+	Refs []string
+	// Digest is the manifest digest (the index digest for Index): what
+	// `docker pull REF@DIGEST` takes.
+	Digest digest.Digest
+	// Config is the config digest, nix2container's image ID; empty for
+	// an index.
+	Config digest.Digest
+	// Platforms lists an index's images, in index order.
+	Platforms []Platform
+	// Blobs are the distinct layer blobs, in manifest order (an index's
+	// images one after the other).
+	Blobs []Blob
+	// ConfigsSent counts the config blobs uploaded.
+	ConfigsSent int
+	// Elapsed is the push's duration.
+	Elapsed time.Duration
+}
+
+// Platform is one image of an index.
+type Platform struct {
+	// Platform is linux/ARCH[/VARIANT].
+	Platform string
+	// Digest is the image's manifest digest; Config its config digest.
+	Digest, Config digest.Digest
+}
+
+// Blob is one distinct layer blob of a push.
+type Blob struct {
+	// Digest and Size describe the blob as pushed.
+	Digest digest.Digest
+	Size   int64
+	// Sent is true when it was uploaded, false when the registry had it.
+	Sent bool
+	// What names the layer's store paths, for messages.
+	What string
+}
+
+// Sent returns how many layer blobs were uploaded and their bytes.
+func (r Result) Sent() (n int, bytes int64) {
+	for _, b := range r.Blobs {
+		if b.Sent {
+			n++
+			bytes += b.Size
+		}
+	}
+	return n, bytes
+}

@@ -1,0 +1,216 @@
+package push
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/authn/github"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/oci"
+)
+
+// userAgent is sent before go-containerregistry's own.
+const userAgent = "nanna-coder-build"
+
+// Image pushes img to every reference in refs (HOST/REPOSITORY:TAG, see
+// ParseRef): the config blob nix2container builds, byte for byte, each
+// layer streamed from the store and verified as it goes, and the OCI
+// manifest skopeo's nix: transport makes. Blobs the registry already has
+// (HEAD /v2/…/blobs/DIGEST) are not sent; the manifest is put only after
+// every blob is in place, so a digest mismatch leaves no tag behind.
+func Image(ctx context.Context, img *nix2container.Image, refs []string, opts Options) (Result, error) {
+	start := time.Now()
+	res, err := pushImage(ctx, img, refs, opts)
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		return res, fmt.Errorf("pushing %s: %w", describe(refs, img.Source), err)
+	}
+	report(opts, res)
+	return res, nil
+}
+
+// Entry is one image of a multi-arch index.
+type Entry struct {
+	// Platform is the entry's platform as written on the command line:
+	// amd64, arm64, linux/arm/v7, aarch64, … (see oci.ParsePlatform).
+	Platform string
+	// Image is the image built for that platform; its JSON "arch" must
+	// name the same architecture.
+	Image *nix2container.Image
+}
+
+// Index pushes a multi-arch OCI image index over entries to every
+// reference in refs: each image as Image does (by digest, untagged), then
+// the index listing each image's manifest with its platform (os linux,
+// architecture from the JSON, variant when the platform names one). The
+// platforms are checked against the JSONs before anything is read.
+func Index(ctx context.Context, entries []Entry, refs []string, opts Options) (Result, error) {
+	start := time.Now()
+	res, err := pushIndex(ctx, entries, refs, opts)
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		return res, fmt.Errorf("pushing index %s: %w", describe(refs, ""), err)
+	}
+	report(opts, res)
+	return res, nil
+}
+
+func pushImage(ctx context.Context, img *nix2container.Image, refs []string, opts Options) (Result, error) {
+	tags, err := parseRefs(refs, opts.Insecure)
+	if err != nil {
+		return Result{}, err
+	}
+	ctx, cancel := withTimeout(ctx, opts.Timeout)
+	defer cancel()
+	t := &tally{}
+	o, err := oci.NewImage(ctx, img, oci.Options{Gzip: opts.Gzip, Source: opts.Source, OnBlob: t.observer(0)})
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Refs: refs, Digest: o.ManifestDigest(), Config: o.ConfigDigest()}
+	err = t.cause(write(ctx, tags, o, blobBytes(o), opts))
+	t.fill(&res, []*oci.Image{o})
+	return res, err
+}
+
+func pushIndex(ctx context.Context, entries []Entry, refs []string, opts Options) (Result, error) {
+	tags, err := parseRefs(refs, opts.Insecure)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(entries) == 0 {
+		return Result{}, errors.New("no images for the index")
+	}
+	ctx, cancel := withTimeout(ctx, opts.Timeout)
+	defer cancel()
+	children := make([]oci.Child, len(entries))
+	for i, e := range entries {
+		p, err := oci.PlatformFor(e.Platform, e.Image.Arch)
+		if err != nil {
+			return Result{}, err
+		}
+		children[i].Platform = p
+	}
+	t := &tally{}
+	var res Result
+	imgs := make([]*oci.Image, len(entries))
+	for i, e := range entries {
+		o, err := oci.NewImage(ctx, e.Image, oci.Options{Gzip: opts.Gzip, Source: opts.Source, OnBlob: t.observer(i)})
+		if err != nil {
+			return Result{}, fmt.Errorf("platform %s: %w", oci.PlatformString(children[i].Platform), err)
+		}
+		imgs[i], children[i].Image = o, o
+		res.Platforms = append(res.Platforms, Platform{Platform: oci.PlatformString(children[i].Platform), Digest: o.ManifestDigest(), Config: o.ConfigDigest()})
+	}
+	idx, err := oci.NewIndex(children)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Refs, res.Digest = refs, idx.IndexDigest()
+	err = t.cause(write(ctx, tags, idx, blobBytes(imgs...), opts))
+	t.fill(&res, imgs)
+	return res, err
+}
+
+// write pushes t to every tag with one go-containerregistry Pusher, so
+// that blobs are checked and sent once per repository. size is the bytes
+// of all its blobs, for the progress bar.
+func write(ctx context.Context, tags []name.Tag, t remote.Taggable, size int64, opts Options) error {
+	base := remote.DefaultTransport.(*http.Transport).Clone()
+	ropts := []remote.Option{
+		remote.WithContext(ctx),
+		remote.WithAuthFromKeychain(keychain(opts)),
+		remote.WithTransport(httpGuard{next: base, insecure: opts.Insecure}),
+		remote.WithRetryBackoff(remote.Backoff{Duration: opts.RetryDelay, Factor: 1, Jitter: 0.1, Steps: max(opts.Attempts, 1)}),
+		remote.WithJobs(jobs(opts)),
+		remote.WithUserAgent(userAgent),
+	}
+	bar := newProgress(opts, size)
+	if bar != nil {
+		ropts = append(ropts, remote.WithProgress(bar.updates))
+		defer bar.done()
+	}
+	pusher, err := remote.NewPusher(ropts...)
+	if err != nil {
+		return err
+	}
+	for i, tag := range tags {
+		err := pusher.Push(ctx, tag, t)
+		if err != nil && ctx.Err() != nil {
+			err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)
+		}
+		var terr *transport.Error
+		if errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden) {
+			err = fmt.Errorf("%w: log in with `docker login %s` (credentials are read from ~/.docker/config.json and its credential helpers; GITHUB_TOKEN works for ghcr.io)", err, tag.RegistryStr())
+		}
+		if err != nil && i > 0 {
+			// The first push sent everything; the others only tag.
+			err = fmt.Errorf("tagging %s: %w", tag, err)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// blobBytes is the size of the images' distinct blobs and manifests.
+func blobBytes(imgs ...*oci.Image) int64 {
+	var n int64
+	seen := map[string]bool{}
+	for _, img := range imgs {
+		layers, _ := img.Layers()
+		for _, l := range layers {
+			h, _ := l.Digest()
+			if !seen[h.String()] {
+				seen[h.String()] = true
+				size, _ := l.Size()
+				n += size
+			}
+		}
+		config, _ := img.RawConfigFile()
+		manifest, _ := img.RawManifest()
+		n += int64(len(config) + len(manifest))
+	}
+	return n
+}
+
+func keychain(opts Options) authn.Keychain {
+	if opts.Keychain != nil {
+		return opts.Keychain
+	}
+	return authn.NewMultiKeychain(authn.DefaultKeychain, github.Keychain)
+}
+
+func jobs(opts Options) int {
+	if opts.Jobs < 1 {
+		return 4
+	}
+	return opts.Jobs
+}
+
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeoutCause(ctx, d, fmt.Errorf("timed out after %s", d))
+}
+
+// describe names a push for errors: its first reference and how many more.
+func describe(refs []string, fallback string) string {
+	switch len(refs) {
+	case 0:
+		return fallback
+	case 1:
+		return refs[0]
+	}
+	return fmt.Sprintf("%s (and %d more)", refs[0], len(refs)-1)
+}

@@ -1,0 +1,123 @@
+package push
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+)
+
+// progressThreshold is the smallest push that gets a progress bar.
+const progressThreshold = 32 << 20
+
+// report prints the summary line, and under Verbose a line per layer.
+func report(opts Options, res Result) {
+	w := opts.Log
+	if w == nil {
+		w = io.Discard
+	}
+	if opts.Verbose {
+		for _, p := range res.Platforms {
+			fmt.Fprintf(w, "  %s: manifest %s, config %s\n", p.Platform, p.Digest, p.Config)
+		}
+		for i, b := range res.Blobs {
+			state := "already in the registry"
+			if b.Sent {
+				state = "sent " + size(b.Size)
+			}
+			fmt.Fprintf(w, "  layer %d/%d %s %s (%s)\n", i+1, len(res.Blobs), short(b.Digest.Encoded()), state, b.What)
+		}
+	}
+	sent, bytes := res.Sent()
+	what := "pushed " + short(res.Digest.Encoded())
+	switch {
+	case len(res.Platforms) > 0:
+		plats := make([]string, len(res.Platforms))
+		for i, p := range res.Platforms {
+			plats[i] = p.Platform
+		}
+		what = fmt.Sprintf("pushed index %s (%s)", short(res.Digest.Encoded()), strings.Join(plats, ", "))
+	case res.Config != "":
+		what += " (image " + short(res.Config.Encoded()) + ")"
+	}
+	name := describe(res.Refs, "")
+	if sent == 0 && res.ConfigsSent == 0 {
+		fmt.Fprintf(w, "%s: %s; nothing sent, the registry had every blob (%s)\n", name, what, res.Elapsed.Round(millisecond))
+		return
+	}
+	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, plural(sent, "layer"), size(bytes), len(res.Blobs)-sent, res.Elapsed.Round(millisecond))
+}
+
+const millisecond = 1000000
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func short(hex string) string {
+	if len(hex) > 12 {
+		return hex[:12]
+	}
+	return hex
+}
+
+// size formats a byte count in binary units.
+func size(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// progress draws go-containerregistry's progress updates as a bar, for
+// pushes of at least progressThreshold bytes. The bar's total is the size
+// of every blob, known up front; blobs the registry has count as done.
+type progress struct {
+	updates chan v1.Update
+	stopped chan struct{}
+}
+
+// newProgress returns nil unless a bar is drawn.
+func newProgress(opts Options, total int64) *progress {
+	if !opts.Progress || opts.Log == nil || total < progressThreshold {
+		return nil
+	}
+	p := &progress{updates: make(chan v1.Update, 64), stopped: make(chan struct{})}
+	go p.run(opts.Log, total)
+	return p
+}
+
+func (p *progress) run(w io.Writer, total int64) {
+	defer close(p.stopped)
+	mp := mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
+	bar := mp.AddBar(total,
+		mpb.PrependDecorators(decor.Name("pushing ")),
+		mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f"), decor.Name(" "), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")),
+		mpb.BarRemoveOnComplete(),
+	)
+	for u := range p.updates {
+		if u.Error == nil {
+			bar.SetCurrent(min(u.Complete, total))
+		}
+	}
+	bar.Abort(true)
+	mp.Wait()
+}
+
+// done stops the bar.
+func (p *progress) done() {
+	close(p.updates)
+	<-p.stopped
+}

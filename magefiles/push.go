@@ -1,0 +1,65 @@
+//go:build mage
+
+package main
+
+import (
+	"context"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/nanna-coder/build/internal/images"
+)
+
+// Push builds images with Nix and pushes them to a container registry, without skopeo or a Docker daemon.
+type Push mg.Namespace
+
+// Image builds the named image of nix/container-config.nix (ollama, harness, qwen3, …) and pushes it to the configured registry.
+//
+// The destinations are <registry.url>/<registry.repository>/<short name>:<tag>
+// (plus :<GITHUB_SHA> in CI), or -to=REF[,REF…]. Layers go uncompressed
+// (blob digest = the JSON's digest), so blobs the registry holds are never
+// sent again; -gzip compresses them on the fly instead. Credentials come
+// from ~/.docker/config.json and its credential helpers (GITHUB_TOKEN for
+// ghcr.io); -insecure allows plain HTTP to a registry that is not on this
+// machine.
+func (Push) Image(ctx context.Context, name string, to *string, gzip, insecure *bool) error {
+	env, err := setup(ctx)
+	if err != nil {
+		return err
+	}
+	return images.Push(ctx, env, name, pushOptions(to, gzip, insecure))
+}
+
+// JSON pushes an already built nix2container image JSON to REF (HOST/REPOSITORY:TAG; several: comma-separated).
+//
+// Flags as for push:image: -gzip, -insecure.
+func (Push) JSON(ctx context.Context, path, ref string, gzip, insecure *bool) error {
+	env, err := setup(ctx)
+	if err != nil {
+		return err
+	}
+	return images.PushJSON(ctx, env, path, images.SplitList(ref), pushOptions(nil, gzip, insecure))
+}
+
+// Index pushes a multi-arch image index to REF over per-platform image JSONs: PLATFORMS is amd64=PATH,arm64=PATH,….
+//
+// Each image is pushed by digest, then the OCI index with each manifest's
+// platform (linux, the JSON's arch; a variant such as arm/v7 when given);
+// a JSON whose arch differs from its platform is refused. Flags as for
+// push:image: -gzip, -insecure.
+func (Push) Index(ctx context.Context, ref, platforms string, gzip, insecure *bool) error {
+	env, err := setup(ctx)
+	if err != nil {
+		return err
+	}
+	return images.PushIndex(ctx, env, images.SplitList(ref), platforms, pushOptions(nil, gzip, insecure))
+}
+
+// pushOptions turns the push targets' flags into options.
+func pushOptions(to *string, gzip, insecure *bool) images.PushOptions {
+	opts := images.PushOptions{Gzip: gzip != nil && *gzip, Insecure: insecure != nil && *insecure}
+	if to != nil {
+		opts.To = images.SplitList(*to)
+	}
+	return opts
+}
