@@ -9,6 +9,7 @@ import (
 	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 
+	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
@@ -88,28 +89,7 @@ func report(opts Options, res Result) {
 	if res.Reused > 0 {
 		reused = fmt.Sprintf(", %d already there", res.Reused)
 	}
-	fmt.Fprintf(w, "%s: wrote %s of image %s %s, %s%s (%s), %s\n", res.Path, res.Format, short(res.Config.Encoded()), tagged, plural(res.Blobs, "layer"), reused, size(res.Bytes), res.Elapsed.Round(time.Millisecond))
-}
-
-func short(hex string) string {
-	if len(hex) > 12 {
-		return hex[:12]
-	}
-	return hex
-}
-
-// size formats a byte count in binary units.
-func size(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+	fmt.Fprintf(w, "%s: wrote %s of image %s %s, %s%s (%s), %s\n", res.Path, res.Format, humanize.Short(res.Config.Encoded()), tagged, plural(res.Blobs, "layer"), reused, humanize.Bytes(res.Bytes), res.Elapsed.Round(time.Millisecond))
 }
 
 func plural(n int, what string) string {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/nanna-coder/build/internal/config"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/push"
 )
 
@@ -99,25 +98,6 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// buildImageJSON builds the image's JSON and, in parallel, evaluates its
-// name and tag.
-func (env Env) buildImageJSON(ctx context.Context, img config.Image) (string, nixbuild.ImageRef, error) {
-	installable := env.installable(img.Attr)
-	var ref nixbuild.ImageRef
-	var refErr error
-	evaluated := make(chan struct{})
-	go func() {
-		defer close(evaluated)
-		ref, refErr = env.nixRunner().EvalImageRef(ctx, installable, env.nixOptions())
-	}()
-	out, err := env.nixRunner().Build(ctx, installable, env.nixOptions())
-	<-evaluated
-	if err != nil {
-		return "", ref, err
-	}
-	return out.Path, ref, refErr
 }
 
 func (env Env) pushOptions(opts PushOptions) push.Options {

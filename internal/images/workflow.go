@@ -49,14 +49,30 @@ func All(ctx context.Context, env Env) error {
 }
 
 func (env Env) buildAndLoad(ctx context.Context, img config.Image, loading *sync.Mutex) error {
-	installable := env.installable(img.Attr)
 	if m := env.Config.Loading.Method; m != config.MethodNative {
 		// nix2container's own skopeo script, for whoever needs the old path.
 		loading.Lock()
 		defer loading.Unlock()
-		return env.nixRunner().Run(ctx, installable+"."+m, env.nixOptions())
+		return env.nixRunner().Run(ctx, env.installable(img.Attr)+"."+m, env.nixOptions())
 	}
-	// The build and the evaluation of the image's name are independent.
+	path, ref, err := env.buildImageJSON(ctx, img)
+	if err != nil {
+		return err
+	}
+	parsed, err := nix2container.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("loading %s: %w", img.Key, err)
+	}
+	loading.Lock()
+	defer loading.Unlock()
+	_, err = load.Image(ctx, env.dialer(), parsed, env.loadOptions(env.Config.Refs(img, ref.Name, ref.Tag)))
+	return err
+}
+
+// buildImageJSON builds the image's JSON and, in parallel, evaluates its
+// name and tag.
+func (env Env) buildImageJSON(ctx context.Context, img config.Image) (string, nixbuild.ImageRef, error) {
+	installable := env.installable(img.Attr)
 	var ref nixbuild.ImageRef
 	var refErr error
 	evaluated := make(chan struct{})
@@ -67,19 +83,9 @@ func (env Env) buildAndLoad(ctx context.Context, img config.Image, loading *sync
 	out, err := env.nixRunner().Build(ctx, installable, env.nixOptions())
 	<-evaluated
 	if err != nil {
-		return err
+		return "", ref, err
 	}
-	if refErr != nil {
-		return refErr
-	}
-	parsed, err := nix2container.ReadFile(out.Path)
-	if err != nil {
-		return fmt.Errorf("loading %s: %w", img.Key, err)
-	}
-	loading.Lock()
-	defer loading.Unlock()
-	_, err = load.Image(ctx, env.dialer(), parsed, env.loadOptions(env.Config.Refs(img, ref.Name, ref.Tag)))
-	return err
+	return out.Path, ref, refErr
 }
 
 // LoadJSON loads an already built nix2container JSON under ref (name:tag,

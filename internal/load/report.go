@@ -7,6 +7,8 @@ import (
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/nanna-coder/build/internal/humanize"
 )
 
 // progressThreshold is the smallest upload that gets a progress bar: shorter
@@ -61,7 +63,7 @@ func layerLine(opts Options, p *plan, i int, n int64) {
 	if !opts.Verbose {
 		return
 	}
-	fmt.Fprintf(logOf(opts), "  layer %d/%d %s sent %s (%s)\n", i+1, len(p.img.Layers), short(p.img.Layers[i].DiffID.Encoded()), size(n), layerWhat(p, i))
+	fmt.Fprintf(logOf(opts), "  layer %d/%d %s sent %s (%s)\n", i+1, len(p.img.Layers), humanize.Short(p.img.Layers[i].DiffID.Encoded()), humanize.Bytes(n), layerWhat(p, i))
 }
 
 func layerWhat(p *plan, i int) string {
@@ -88,35 +90,14 @@ func report(opts Options, name string, res Result) {
 		}
 	}
 	if res.Present {
-		fmt.Fprintf(w, "%s: already loaded as %s, tagged %s; nothing sent (%s)\n", name, short(res.ID.Encoded()), strings.Join(res.Refs, ", "), res.Elapsed.Round(millisecond))
+		fmt.Fprintf(w, "%s: already loaded as %s, tagged %s; nothing sent (%s)\n", name, humanize.Short(res.ID.Encoded()), strings.Join(res.Refs, ", "), res.Elapsed.Round(millisecond))
 		return
 	}
 	rules := ""
 	if res.Legacy != "" {
 		rules = ", with the tar rules of " + res.Legacy
 	}
-	fmt.Fprintf(w, "%s: loaded %s, %d layers sent (%s), %d already present, %s%s\n", name, short(res.ID.Encoded()), len(res.Sent), size(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond), rules)
+	fmt.Fprintf(w, "%s: loaded %s, %d layers sent (%s), %d already present, %s%s\n", name, humanize.Short(res.ID.Encoded()), len(res.Sent), humanize.Bytes(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond), rules)
 }
 
 const millisecond = 1000000
-
-func short(hex string) string {
-	if len(hex) > 12 {
-		return hex[:12]
-	}
-	return hex
-}
-
-// size formats a byte count in binary units.
-func size(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}

@@ -8,6 +8,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/nanna-coder/build/internal/humanize"
 )
 
 // progressThreshold is the smallest push that gets a progress bar.
@@ -26,29 +28,29 @@ func report(opts Options, res Result) {
 		for i, b := range res.Blobs {
 			state := "already in the registry"
 			if b.Sent {
-				state = "sent " + size(b.Size)
+				state = "sent " + humanize.Bytes(b.Size)
 			}
-			fmt.Fprintf(w, "  layer %d/%d %s %s (%s)\n", i+1, len(res.Blobs), short(b.Digest.Encoded()), state, b.What)
+			fmt.Fprintf(w, "  layer %d/%d %s %s (%s)\n", i+1, len(res.Blobs), humanize.Short(b.Digest.Encoded()), state, b.What)
 		}
 	}
 	sent, bytes := res.Sent()
-	what := "pushed " + short(res.Digest.Encoded())
+	what := "pushed " + humanize.Short(res.Digest.Encoded())
 	switch {
 	case len(res.Platforms) > 0:
 		plats := make([]string, len(res.Platforms))
 		for i, p := range res.Platforms {
 			plats[i] = p.Platform
 		}
-		what = fmt.Sprintf("pushed index %s (%s)", short(res.Digest.Encoded()), strings.Join(plats, ", "))
+		what = fmt.Sprintf("pushed index %s (%s)", humanize.Short(res.Digest.Encoded()), strings.Join(plats, ", "))
 	case res.Config != "":
-		what += " (image " + short(res.Config.Encoded()) + ")"
+		what += " (image " + humanize.Short(res.Config.Encoded()) + ")"
 	}
 	name := describe(res.Refs, "")
 	if sent == 0 && res.ConfigsSent == 0 {
 		fmt.Fprintf(w, "%s: %s; nothing sent, the registry had every blob (%s)\n", name, what, res.Elapsed.Round(millisecond))
 		return
 	}
-	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, plural(sent, "layer"), size(bytes), len(res.Blobs)-sent, res.Elapsed.Round(millisecond))
+	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, plural(sent, "layer"), humanize.Bytes(bytes), len(res.Blobs)-sent, res.Elapsed.Round(millisecond))
 }
 
 const millisecond = 1000000
@@ -58,27 +60,6 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func short(hex string) string {
-	if len(hex) > 12 {
-		return hex[:12]
-	}
-	return hex
-}
-
-// size formats a byte count in binary units.
-func size(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // progress draws go-containerregistry's progress updates as a bar, for
