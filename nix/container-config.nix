@@ -39,7 +39,7 @@ in
     harness = "nanna-coder-harness";
     ollama = "nanna-coder-ollama";
     /** Ollama images with a model baked in (`fromImage = ollamaImage`);
-        the keys match modelRegistry in nix/containers.nix. */
+        the keys match nix/models.nix (the model registry). */
     models = {
       qwen3 = "nanna-coder-ollama-qwen3";
       llama3 = "nanna-coder-ollama-llama3";

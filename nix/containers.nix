@@ -4,7 +4,8 @@
   Returns:
   - `ollamaImage`   (`nanna-coder-ollama`): the Ollama server.
   - `harnessImage`  (`nanna-coder-harness`): the harness CLI.
-  - `modelRegistry`: the models that get an image of their own.
+  - `modelRegistry`: the models that get an image of their own
+                     (./models.nix).
   - `models`:     `<key>-model`, one derivation per model holding Ollama's
                   model store (`/models`).
   - `containers`: `<key>-container` (`nanna-coder-ollama-<key>`), the Ollama
@@ -20,6 +21,10 @@
 , # the harness package (./harness.nix)
   harness
 , containerConfig ? import ./container-config.nix
+, # the models that get an image of their own: name, hash, size,
+  # description and homepage per key (data only; `mage models:list` shows
+  # it, `mage models:pin <key>` pins a model)
+  modelRegistry ? import ./models.nix
 }:
 
 let
@@ -67,48 +72,6 @@ let
     };
   };
 
-  /**
-    Models baked into images. The keys must match images.models in
-    ./container-config.nix.
-
-    `hash` is the SRI hash of the model derivation's output (Ollama's model
-    store after `ollama pull <name>`), which makes the download a
-    fixed-output derivation. A model whose hash is still the placeholder
-    gets a stub instead of the model; to pin it, build it once with the
-    placeholder replaced by any other wrong hash and copy the hash Nix
-    reports ("got: sha256-…"), or run `mage models:pin <key>`.
-  */
-  modelRegistry = {
-    qwen3 = {
-      name = "qwen3:0.6b";
-      hash = "sha256-2EaXyBr1C+6wNyLzcWblzB52iV/2G26dSa5MFqpYJLc=";
-      size = "560MB";
-      description = "Qwen3 0.6B, small and fast, for tests";
-      homepage = "https://ollama.com/library/qwen3";
-    };
-    llama3 = {
-      name = "llama3:8b";
-      hash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-      size = "4.7GB";
-      description = "Meta Llama 3 8B";
-      homepage = "https://ollama.com/library/llama3";
-    };
-    mistral = {
-      name = "mistral:7b";
-      hash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-      size = "4.1GB";
-      description = "Mistral 7B";
-      homepage = "https://ollama.com/library/mistral";
-    };
-    gemma = {
-      name = "gemma:2b";
-      hash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-      size = "1.4GB";
-      description = "Google Gemma 2B";
-      homepage = "https://ollama.com/library/gemma";
-    };
-  };
-
   /** The placeholder hash (lib.fakeHash) of a model not pinned yet;
       upstream's all-zero form is accepted too. */
   isPlaceholder = hash:
@@ -138,7 +101,7 @@ let
         status: not pinned (placeholder hash), no weights included
         EOF
         cat > $out/models/README <<EOF
-        ${info.name} has no pinned hash in nix/containers.nix, so this image
+        ${info.name} has no pinned hash in nix/models.nix, so this image
         carries no model. Pin it with: mage models:pin ${key}
         EOF
       ''
@@ -210,7 +173,7 @@ let
   modelKeys = builtins.attrNames modelRegistry;
 in
 assert lib.assertMsg (modelKeys == builtins.attrNames cfg.images.models)
-  "nix/containers.nix: modelRegistry has ${toString modelKeys}, container-config.nix images.models has ${toString (builtins.attrNames cfg.images.models)}";
+  "nix/models.nix has ${toString modelKeys}, container-config.nix images.models has ${toString (builtins.attrNames cfg.images.models)}";
 {
   inherit ollamaImage harnessImage modelRegistry models containers;
 }

@@ -22,6 +22,15 @@ func TestBytes(t *testing.T) {
 	}
 }
 
+func TestDecimalBytes(t *testing.T) {
+	tests := map[int64]string{999: "999 B", 1000: "1.0 kB", 4_700_000_000: "4.7 GB", 1_678_456_656: "1.7 GB"}
+	for n, want := range tests {
+		if got := DecimalBytes(n); got != want {
+			t.Errorf("DecimalBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
 func TestShort(t *testing.T) {
 	if got := Short("9900f028b2c0eb7b68d13a7ac3e02e7d"); got != "9900f028b2c0" {
 		t.Errorf("Short() = %q, want 9900f028b2c0", got)

@@ -23,6 +23,7 @@ type Fake struct {
 	manifests map[string][]byte // "<repo>:<tag>"
 	blobs     map[string][]byte // digest
 	cuts      map[string][]int64
+	hangs     map[string]int64
 	corrupt   map[string]bool
 	token     string
 	requests  []Request
@@ -35,7 +36,7 @@ type Request struct {
 
 // NewFake starts a fake registry, stopped when the test ends.
 func NewFake(t testing.TB) *Fake {
-	f := &Fake{manifests: map[string][]byte{}, blobs: map[string][]byte{}, cuts: map[string][]int64{}, corrupt: map[string]bool{}}
+	f := &Fake{manifests: map[string][]byte{}, blobs: map[string][]byte{}, cuts: map[string][]int64{}, hangs: map[string]int64{}, corrupt: map[string]bool{}}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	f.URL = srv.URL
@@ -58,6 +59,14 @@ func (f *Fake) CutAfter(digest string, after ...int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.cuts[digest] = append(f.cuts[digest], after...)
+}
+
+// HangAfter makes every GET of the blob send that many body bytes and then
+// nothing until the client gives up.
+func (f *Fake) HangAfter(digest string, after int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hangs[digest] = after
 }
 
 // Corrupt serves the blob with its last byte changed.
@@ -133,6 +142,7 @@ func (f *Fake) serveBlob(w http.ResponseWriter, r *http.Request, digest string) 
 	if c := f.cuts[digest]; len(c) > 0 {
 		cut, f.cuts[digest] = c[0], c[1:]
 	}
+	hang, hangs := f.hangs[digest]
 	if ok && f.corrupt[digest] && len(data) > 0 {
 		data = append([]byte(nil), data...)
 		data[len(data)-1] ^= 0xff
@@ -158,6 +168,12 @@ func (f *Fake) serveBlob(w http.ResponseWriter, r *http.Request, digest string) 
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	if start > 0 {
 		w.WriteHeader(http.StatusPartialContent)
+	}
+	if hangs && hang < int64(len(body)) {
+		w.Write(body[:hang])
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+		return
 	}
 	if cut >= 0 && cut < int64(len(body)) {
 		w.Write(body[:cut])
