@@ -1,2 +1,2 @@
-// Package bench measures loading against the Docker daemon's own ingest (docker load of a prebuilt archive) in one run and reports ratios.
+// Package bench measures this module's loading and hashing against the reference tools (docker load, nix hash path) in one run and reports ratios.
 package bench

@@ -3,7 +3,6 @@ package bench
 import (
 	"fmt"
 	"io"
-	"slices"
 	"time"
 )
 
@@ -19,12 +18,6 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 }
 
 func (l *limitedBuffer) String() string { return string(l.b) }
-
-func median(ms []measurement) measurement {
-	s := slices.Clone(ms)
-	slices.SortFunc(s, func(a, b measurement) int { return int(a.elapsed - b.elapsed) })
-	return s[len(s)/2]
-}
 
 func printReport(w io.Writer, s spec, results map[string][]measurement) {
 	total := float64(int64(s.Layers)*int64(s.FilesPerLayer)*s.FileSize) / (1 << 20)

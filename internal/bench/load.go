@@ -4,35 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"syscall"
-	"time"
 
 	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
-
-// Options configure the load benchmark.
-type Options struct {
-	// Dir holds generated trees, JSON files and the archive (e.g. .bench).
-	Dir string
-	// Mage runs this project's targets as a developer does: go tool mage.
-	Mage []string
-	// Reps is how many times each measurement is repeated; the median counts.
-	Reps int
-	// Log receives progress and the report.
-	Log io.Writer
-}
-
-// measurement is one timed command.
-type measurement struct {
-	elapsed time.Duration
-	maxRSS  int64 // bytes
-}
 
 // Load generates a ~300 MB image of 12 layers and measures, against the same
 // daemon: docker load of the image as a prebuilt archive, a cold load:json,
@@ -152,20 +131,4 @@ func (r *runner) clean(ctx context.Context) {
 	for _, id := range r.ids {
 		_ = exec.CommandContext(ctx, "docker", "rmi", "-f", id).Run()
 	}
-}
-
-func timeCommand(ctx context.Context, args []string) (measurement, error) {
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	var out limitedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err := cmd.Run()
-	m := measurement{elapsed: time.Since(start)}
-	if err != nil {
-		return m, fmt.Errorf("%v: %w\n%s", args, err, out.String())
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.maxRSS = ru.Maxrss << 10
-	}
-	return m, nil
 }

@@ -1,4 +1,4 @@
-package hashbench
+package bench
 
 import (
 	"bufio"

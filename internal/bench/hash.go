@@ -1,4 +1,4 @@
-package hashbench
+package bench
 
 import (
 	"context"
@@ -9,39 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
-	"syscall"
-	"time"
 )
-
-// Options configure the benchmark.
-type Options struct {
-	// Dir holds the generated tree and the compiled magefile (.bench/hash).
-	Dir string
-	// Mage runs the project's mage: {"go", "tool", "mage"}. The benchmark
-	// compiles the magefiles with it once and times the binary, so that
-	// compilation is not measured.
-	Mage []string
-	// Reps is how often each command runs after a warm-up; the median
-	// counts.
-	Reps int
-	// Log receives progress and the report.
-	Log io.Writer
-}
-
-// measurement is one timed run.
-type measurement struct {
-	elapsed time.Duration
-	maxRSS  int64 // bytes
-	hash    string
-}
 
 // Run generates the tree (once; it is kept in Dir), then times models:hash
 // (the compiled magefile) and nix hash path on it, alternating, after one
 // warm-up run of each so that both read from the page cache, and prints
 // seconds, throughput, the ratio and peak memory. It fails if the two
 // hashes differ.
-func Run(ctx context.Context, opts Options) error {
+func Hash(ctx context.Context, opts Options) error {
 	for _, tool := range []string{"nix"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("benchmarking hashes needs %s on PATH: %w", tool, err)
@@ -88,26 +63,7 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	return report(opts.Log, narSize, reps, results)
-}
-
-// timeCommand runs args and returns its wall time, peak RSS and the first
-// line it printed.
-func timeCommand(ctx context.Context, args []string) (measurement, error) {
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	start := time.Now()
-	out, err := cmd.Output()
-	m := measurement{elapsed: time.Since(start)}
-	if err != nil {
-		return m, fmt.Errorf("%s: %w\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.maxRSS = ru.Maxrss << 10
-	}
-	m.hash, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
-	return m, nil
+	return printHashReport(opts.Log, narSize, reps, results)
 }
 
 // treeBytes is the total size of the regular files in tree.
@@ -126,13 +82,7 @@ func treeBytes(tree string) (int64, error) {
 	return n, err
 }
 
-func median(ms []measurement) measurement {
-	s := slices.Clone(ms)
-	slices.SortFunc(s, func(a, b measurement) int { return int(a.elapsed - b.elapsed) })
-	return s[len(s)/2]
-}
-
-func report(w io.Writer, bytes int64, reps int, results map[string][]measurement) error {
+func printHashReport(w io.Writer, bytes int64, reps int, results map[string][]measurement) error {
 	goM, nixM := median(results["models:hash"]), median(results["nix hash path"])
 	peak := func(ms []measurement) int64 {
 		var p int64
@@ -154,9 +104,9 @@ func report(w io.Writer, bytes int64, reps int, results map[string][]measurement
 		verdict = "NOT met"
 	}
 	fmt.Fprintf(w, "target (models:hash at least as fast as nix hash path): %s\n", verdict)
-	fmt.Fprintf(w, "hash: %s\n", goM.hash)
-	if goM.hash != nixM.hash {
-		return errors.New("benchmarking hashes: models:hash printed " + goM.hash + ", nix hash path " + nixM.hash)
+	fmt.Fprintf(w, "hash: %s\n", goM.output)
+	if goM.output != nixM.output {
+		return errors.New("benchmarking hashes: models:hash printed " + goM.output + ", nix hash path " + nixM.output)
 	}
 	return nil
 }
