@@ -21,6 +21,8 @@ type bufferedPipe struct {
 	readErr   error // why the reader gave up; set before done is closed
 	writeErr  error // why the writer stopped; set before chunks is closed
 	cur       []byte
+	curChunk  []byte    // the chunk cur points into, recycled when consumed
+	free      sync.Pool // recycled chunks (*[]byte), so a long upload does not churn the heap
 }
 
 func newBufferedPipe() *bufferedPipe {
@@ -32,7 +34,13 @@ func (p *bufferedPipe) Write(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	chunk := append([]byte(nil), b...)
+	var chunk []byte
+	if c, ok := p.free.Get().(*[]byte); ok && cap(*c) >= len(b) {
+		chunk = (*c)[:len(b)]
+	} else {
+		chunk = make([]byte, len(b))
+	}
+	copy(chunk, b)
 	select {
 	case p.chunks <- chunk:
 		return len(b), nil
@@ -93,6 +101,11 @@ func (p *bufferedPipe) WriteTo(w io.Writer) (int64, error) {
 }
 
 func (p *bufferedPipe) next() error {
+	if p.curChunk != nil {
+		c := p.curChunk[:0]
+		p.free.Put(&c)
+		p.curChunk = nil
+	}
 	chunk, ok := <-p.chunks
 	if !ok {
 		if p.writeErr != nil {
@@ -100,6 +113,6 @@ func (p *bufferedPipe) next() error {
 		}
 		return io.EOF
 	}
-	p.cur = chunk
+	p.cur, p.curChunk = chunk, chunk
 	return nil
 }

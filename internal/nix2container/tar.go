@@ -15,7 +15,7 @@ import (
 
 const (
 	// copyBufferSize is the buffer used to copy file contents into the tar.
-	copyBufferSize = 32 * 1024
+	copyBufferSize = 256 * 1024
 	// writeBufferSize batches the small tar header writes.
 	writeBufferSize = 256 * 1024
 )
