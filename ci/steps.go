@@ -41,11 +41,14 @@ func Checks() []Step {
 	}
 }
 
-// Tests are the unit tests, then the integration tests against a real
-// Docker Engine and Nix (one package at a time: they share the daemon).
-func Tests() []Step {
-	return []Step{
-		{"unit tests", []string{"go", "test", "-count=1", "./..."}},
-		{"integration tests", []string{"go", "test", "-count=1", "-p", "1", "-tags", "integration", "-timeout", "20m", "./..."}},
-	}
+// UnitTests runs the unit tests.
+func UnitTests() []Step {
+	return []Step{{"unit tests", []string{"go", "test", "-count=1", "./..."}}}
+}
+
+// IntegrationTests runs the integration tests against a real Docker Engine,
+// Nix, Podman, registries and binfmt_misc, one package at a time: they share
+// the daemon and the kernel's binfmt_misc.
+func IntegrationTests() []Step {
+	return []Step{{"integration tests", []string{"go", "test", "-count=1", "-p", "1", "-tags", "integration", "-timeout", "20m", "./..."}}}
 }
