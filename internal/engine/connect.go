@@ -16,6 +16,10 @@ import (
 // may be transient and are worth retrying; errors.Is tells them apart.
 var ErrUnavailable = errors.New("Docker daemon unavailable")
 
+// ErrDenied is wrapped by errors that mean the daemon's socket refused this
+// user. Retrying does not help; the fix is a group or another socket.
+var ErrDenied = errors.New("no access to the Docker daemon")
+
 // Connect creates a client for ep and pings the daemon, negotiating the API
 // version (Docker Engine 20.10, API 1.41, up to current releases) unless
 // DOCKER_API_VERSION pins one. The caller closes the client.
@@ -41,12 +45,12 @@ func Connect(ctx context.Context, ep Endpoint) (*client.Client, error) {
 // Explain turns a connection failure into an error that names the fix. Other
 // errors are returned unchanged.
 func Explain(ep Endpoint, err error) error {
-	if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrDenied) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	switch {
 	case errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EACCES) || strings.Contains(err.Error(), "permission denied"):
-		return fmt.Errorf("%w at %s: permission denied; add your user to the docker group (sudo usermod -aG docker $USER, then log in again), use rootless Docker, or point DOCKER_HOST at a socket you may use (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrUnavailable, ep)
+		return fmt.Errorf("%w at %s: permission denied; add your user to the docker group (sudo usermod -aG docker $USER, then log in again), use rootless Docker, or point DOCKER_HOST at a socket you may use (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrDenied, ep)
 	case client.IsErrConnectionFailed(err) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNRESET):
 		return fmt.Errorf("%w at %s: nothing answers there; start it (sudo systemctl start docker) and check with `docker info`, or set DOCKER_HOST to a running daemon (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrUnavailable, ep)
 	}

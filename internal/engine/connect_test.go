@@ -20,7 +20,7 @@ func TestExplain(t *testing.T) {
 	}{
 		{"socket missing", &os.SyscallError{Syscall: "connect", Err: syscall.ENOENT}, true, "sudo systemctl start docker"},
 		{"refused", fmt.Errorf("dial: %w", syscall.ECONNREFUSED), true, "docker info"},
-		{"permission denied", &os.SyscallError{Syscall: "connect", Err: syscall.EACCES}, true, "docker group"},
+		{"permission denied is not unavailable", &os.SyscallError{Syscall: "connect", Err: syscall.EACCES}, false, "docker group"},
 		{"other errors pass through", errors.New("client version 1.99 is too new"), false, "1.99"},
 		{"cancel passes through", context.Canceled, false, "canceled"},
 	}
@@ -34,6 +34,13 @@ func TestExplain(t *testing.T) {
 				t.Errorf("Explain(%v) = %q, want one line containing %q", tt.err, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestExplainDenied(t *testing.T) {
+	err := Explain(Endpoint{Host: "unix:///var/run/docker.sock"}, &os.SyscallError{Syscall: "connect", Err: syscall.EACCES})
+	if !errors.Is(err, ErrDenied) {
+		t.Errorf("Explain(EACCES) = %v, want ErrDenied", err)
 	}
 }
 
