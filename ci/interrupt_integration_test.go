@@ -79,7 +79,7 @@ func TestIntegrationCtrlCLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	p := &pausingProxy{threshold: 64 << 10, reached: make(chan struct{})}
+	p := &pausingProxy{threshold: 16 << 10, reached: make(chan struct{})}
 	go p.serve(t, ln, strings.TrimPrefix(host, "unix://"))
 
 	ref := "nanna-test-interrupted:it"
@@ -93,9 +93,9 @@ func TestIntegrationCtrlCLeavesNothing(t *testing.T) {
 	}
 	select {
 	case <-p.reached:
-	case <-time.After(2 * time.Minute):
+	case <-time.After(time.Minute):
 		_ = cmd.Process.Kill()
-		t.Fatalf("the upload never passed 64 KiB:\n%s", out.String())
+		t.Fatalf("the upload never passed 16 KiB:\n%s", out.String())
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
