@@ -42,6 +42,7 @@ func (p *pausingProxy) serve(t *testing.T, ln net.Listener, daemon string) {
 			defer upstream.Close()
 			go func() { _, _ = io.Copy(client, upstream) }()
 			var n int64
+			uploading := false
 			buf := make([]byte, 32<<10)
 			for {
 				k, err := client.Read(buf)
@@ -49,7 +50,12 @@ func (p *pausingProxy) serve(t *testing.T, ln net.Listener, daemon string) {
 					if _, werr := upstream.Write(buf[:k]); werr != nil {
 						return
 					}
-					if n += int64(k); n > p.threshold {
+					// Count only the upload, not the API calls before it.
+					uploading = uploading || strings.Contains(string(buf[:k]), "/images/load")
+					if uploading {
+						n += int64(k)
+					}
+					if n > p.threshold {
 						p.once.Do(func() { close(p.reached) })
 						// Hold this upload: read on, forward nothing more, until the client hangs up.
 						_, _ = io.Copy(io.Discard, client)
