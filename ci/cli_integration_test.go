@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // These tests run the targets as a user does, through the compiled
@@ -60,21 +61,6 @@ func mage(t *testing.T, env []string, args ...string) (string, int) {
 	return stderr.String(), 0
 }
 
-func requireDocker(t *testing.T) {
-	t.Helper()
-	_, err := exec.LookPath("docker")
-	if err == nil {
-		err = exec.Command("docker", "version").Run()
-	}
-	ci.Require(t, "a Docker daemon (docker version)", err)
-}
-
-func requireFixtures(t *testing.T) {
-	t.Helper()
-	_, err := os.Stat("/nix/store/b38m0372s0mrl0lp3xrna2nhs5bphw1i-shared-app")
-	ci.Require(t, "the nix2container fixtures in /nix/store", err)
-}
-
 func writeJSON(t *testing.T, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "image.json")
@@ -91,8 +77,8 @@ func image(version, layerField string) string {
 }
 
 func TestIntegrationBadInputs(t *testing.T) {
-	requireDocker(t)
-	requireFixtures(t)
+	ci.RequireDocker(t)
+	storetest.RequireInstalled(t)
 	fixture := "internal/nix2container/testdata/cases/basic/image.json"
 	tests := []struct {
 		name string
@@ -180,8 +166,8 @@ func testFlake(t *testing.T) string {
 }
 
 func TestIntegrationLoadImageFromFlake(t *testing.T) {
-	requireDocker(t)
-	requireFixtures(t)
+	ci.RequireDocker(t)
+	storetest.RequireInstalled(t)
 	flake := testFlake(t)
 	refs := []string{"nanna-coder-ollama:latest", "ghcr.io/example/fork/ollama:latest", "ghcr.io/example/fork/ollama:0123abc"}
 	removeRefs(t, refs...)
@@ -201,8 +187,8 @@ func TestIntegrationLoadImageFromFlake(t *testing.T) {
 }
 
 func TestIntegrationLoadAllReportsEveryFailure(t *testing.T) {
-	requireDocker(t)
-	requireFixtures(t)
+	ci.RequireDocker(t)
+	storetest.RequireInstalled(t)
 	flake := testFlake(t)
 	removeRefs(t, "nanna-coder-ollama:latest", "nanna-coder-harness:latest",
 		"ghcr.io/local/nanna-coder/ollama:latest", "ghcr.io/local/nanna-coder/harness:latest")

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // pausingProxy forwards a unix socket to the Docker daemon and holds the
@@ -71,8 +72,8 @@ func (p *pausingProxy) serve(t *testing.T, ln net.Listener, daemon string) {
 }
 
 func TestIntegrationCtrlCLeavesNothing(t *testing.T) {
-	requireDocker(t)
-	requireFixtures(t)
+	ci.RequireDocker(t)
+	storetest.RequireInstalled(t)
 	host := os.Getenv("DOCKER_HOST")
 	if !strings.HasPrefix(host, "unix://") {
 		ci.Require(t, "DOCKER_HOST=unix://… (the proxy forwards a unix socket)", errors.New("DOCKER_HOST is "+host))

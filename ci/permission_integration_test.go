@@ -13,13 +13,14 @@ import (
 	"testing"
 
 	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // TestIntegrationPermissionDenied runs load:json as nobody against the
 // daemon's root-only socket: the error must say so and name the fix.
 func TestIntegrationPermissionDenied(t *testing.T) {
-	requireDocker(t)
-	requireFixtures(t)
+	ci.RequireDocker(t)
+	storetest.RequireInstalled(t)
 	if os.Geteuid() != 0 {
 		ci.Require(t, "root (to run the target as nobody)", errors.New("not root"))
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nanna-coder/build/ci"
 	"github.com/nanna-coder/build/internal/registrytest"
+	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // These tests run the push:* and export:* targets as a user does, against
@@ -30,7 +31,7 @@ func configOf(t *testing.T, src string) string {
 }
 
 func TestIntegrationPushImageFromFlake(t *testing.T) {
-	requireFixtures(t)
+	storetest.RequireInstalled(t)
 	flake := testFlake(t)
 	host := strings.TrimPrefix(registrytest.Start(t).URL, "http://")
 	env := []string{flake, "CONTAINER_REGISTRY=" + host, "GITHUB_REPOSITORY=Example/Fork", "GITHUB_SHA=0123abc"}
@@ -54,7 +55,7 @@ func TestIntegrationPushImageFromFlake(t *testing.T) {
 }
 
 func TestIntegrationPushAndExportTargets(t *testing.T) {
-	requireFixtures(t)
+	storetest.RequireInstalled(t)
 	host := strings.TrimPrefix(registrytest.Start(t).URL, "http://")
 	cases := "internal/nix2container/testdata/cases/"
 
@@ -84,7 +85,7 @@ func TestIntegrationPushAndExportTargets(t *testing.T) {
 		t.Errorf("export:oci config %s, want %s", got, want)
 	}
 
-	requireDocker(t)
+	ci.RequireDocker(t)
 	file := filepath.Join(dir, "perms.tar")
 	out, code = mage(t, nil, "export:archive", cases+"perms/image.json", file, "-ref=nanna-export-cli/perms:dev")
 	if code != 0 {

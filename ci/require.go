@@ -1,6 +1,9 @@
 package ci
 
-import "os"
+import (
+	"os"
+	"os/exec"
+)
 
 // Enabled reports whether this run is CI (CI=true), where a missing daemon,
 // Nix or registry fails the tests instead of skipping them.
@@ -24,4 +27,15 @@ func Require(t TB, what string, err error) {
 		t.Fatalf("%s is required under CI=true: %v", what, err)
 	}
 	t.Skipf("skipping: %s is not available (%v); .ci/run installs and starts it", what, err)
+}
+
+// RequireDocker skips (or, under CI, fails) the test unless the docker CLI
+// reaches a daemon (DOCKER_HOST or the Docker context).
+func RequireDocker(t TB) {
+	t.Helper()
+	_, err := exec.LookPath("docker")
+	if err == nil {
+		err = exec.Command("docker", "version").Run()
+	}
+	Require(t, "a Docker daemon (docker version)", err)
 }

@@ -20,12 +20,6 @@ import (
 // These tests export the golden fixtures from the real /nix/store and read
 // the files with docker load (DOCKER_HOST), skopeo and podman.
 
-func requireFixtures(t *testing.T) {
-	t.Helper()
-	_, err := os.Stat("/nix/store/b38m0372s0mrl0lp3xrna2nhs5bphw1i-shared-app")
-	ci.Require(t, "the nix2container fixtures in /nix/store (shared/fixtures/nix2container/install.sh)", err)
-}
-
 // run runs a command and returns its stdout; a missing program skips the
 // test (fails under CI).
 func run(t *testing.T, name string, args ...string) string {
@@ -42,15 +36,6 @@ func run(t *testing.T, name string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-func requireDocker(t *testing.T) {
-	t.Helper()
-	_, err := exec.LookPath("docker")
-	if err == nil {
-		err = exec.Command("docker", "version").Run()
-	}
-	ci.Require(t, "a Docker daemon (docker version)", err)
-}
-
 // daemonHost is the Docker endpoint for skopeo, which ignores DOCKER_HOST.
 func daemonHost() string {
 	if h := os.Getenv("DOCKER_HOST"); h != "" {
@@ -60,8 +45,8 @@ func daemonHost() string {
 }
 
 func TestIntegrationArchiveDockerLoad(t *testing.T) {
-	requireFixtures(t)
-	requireDocker(t)
+	storetest.RequireInstalled(t)
+	ci.RequireDocker(t)
 	for _, cs := range storetest.Cases(t) {
 		t.Run(cs, func(t *testing.T) {
 			img, want := storetest.Case(t, cs)
@@ -80,7 +65,7 @@ func TestIntegrationArchiveDockerLoad(t *testing.T) {
 }
 
 func TestIntegrationOCISkopeo(t *testing.T) {
-	requireFixtures(t)
+	storetest.RequireInstalled(t)
 	img, want := storetest.Case(t, "layered")
 	dir := filepath.Join(t.TempDir(), "layout")
 	res, err := OCI(context.Background(), img, dir, Options{Refs: []string{"nanna-export-test/layered:oci"}})
@@ -104,7 +89,7 @@ func TestIntegrationOCISkopeo(t *testing.T) {
 	}
 
 	// skopeo copies the layout into the Docker daemon: same image ID.
-	requireDocker(t)
+	ci.RequireDocker(t)
 	ref := "nanna-export-test/layered:skopeo"
 	t.Cleanup(func() { _ = exec.Command("docker", "rmi", ref).Run() })
 	run(t, "skopeo", "copy", "-q", "--dest-daemon-host", daemonHost(), src, "docker-daemon:"+ref)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/nanna-coder/build/ci"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/storetest"
 )
 
 const fixtureCases = "../nix2container/testdata/cases"
@@ -46,14 +47,8 @@ func removeImage(t *testing.T, c *client.Client, id string) {
 	})
 }
 
-func requireFixtures(t *testing.T) {
-	t.Helper()
-	_, err := os.Stat("/nix/store/b38m0372s0mrl0lp3xrna2nhs5bphw1i-shared-app")
-	ci.Require(t, "the nix2container fixtures in /nix/store (shared/fixtures/nix2container/install.sh)", err)
-}
-
 func TestIntegrationFixturesLoad(t *testing.T) {
-	requireFixtures(t)
+	storetest.RequireInstalled(t)
 	c, dial := daemon(t)
 	cases, err := os.ReadDir(fixtureCases)
 	if err != nil {

@@ -12,13 +12,14 @@ import (
 
 	"github.com/nanna-coder/build/ci"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // TestIntegrationPodman loads a fixture through Podman's Docker-compatible
 // API (the socket of `podman system service`, NANNA_PODMAN_HOST, which
 // .ci/run starts).
 func TestIntegrationPodman(t *testing.T) {
-	requireFixtures(t)
+	storetest.RequireInstalled(t)
 	host := os.Getenv("NANNA_PODMAN_HOST")
 	if host == "" {
 		ci.Require(t, "a Podman API socket (NANNA_PODMAN_HOST)", os.ErrNotExist)

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -22,12 +21,6 @@ import (
 // These tests push the golden fixtures from the real /nix/store to a real
 // registry (Debian's docker-registry on 127.0.0.1) and read them back with
 // skopeo and the Docker daemon of DOCKER_HOST.
-
-func requireFixtures(t *testing.T) {
-	t.Helper()
-	_, err := os.Stat("/nix/store/b38m0372s0mrl0lp3xrna2nhs5bphw1i-shared-app")
-	ci.Require(t, "the nix2container fixtures in /nix/store (shared/fixtures/nix2container/install.sh)", err)
-}
 
 // registryHost starts a registry and returns its host:port.
 func registryHost(t *testing.T) string {
@@ -60,17 +53,8 @@ func docker(t *testing.T, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-func requireDocker(t *testing.T) {
-	t.Helper()
-	_, err := exec.LookPath("docker")
-	if err == nil {
-		err = exec.Command("docker", "version").Run()
-	}
-	ci.Require(t, "a Docker daemon (docker version)", err)
-}
-
 func TestIntegrationPushFixtures(t *testing.T) {
-	requireFixtures(t)
+	storetest.RequireInstalled(t)
 	host := registryHost(t)
 	for _, cs := range storetest.Cases(t) {
 		t.Run(cs, func(t *testing.T) {
@@ -114,8 +98,8 @@ func TestIntegrationPushFixtures(t *testing.T) {
 // TestIntegrationDockerPull pulls pushed images into the Docker daemon: the
 // image ID is nix2container's config digest, uncompressed or gzip.
 func TestIntegrationDockerPull(t *testing.T) {
-	requireFixtures(t)
-	requireDocker(t)
+	storetest.RequireInstalled(t)
+	ci.RequireDocker(t)
 	host := registryHost(t)
 	img, want := storetest.Case(t, "layered")
 	for _, gz := range []bool{false, true} {
@@ -138,7 +122,7 @@ func TestIntegrationDockerPull(t *testing.T) {
 }
 
 func TestIntegrationPushIndex(t *testing.T) {
-	requireFixtures(t)
+	storetest.RequireInstalled(t)
 	host := registryHost(t)
 	amd, wantAmd := storetest.Case(t, "basic")
 	arm, wantArm := storetest.Case(t, "edge")

@@ -1,10 +1,10 @@
-// Command probe is the tiny program binfmt runs to prove that an emulator
-// works: it prints its GOARCH and, when Nix runs it as a builder (the out
-// environment variable is set), also writes it to $out.
+// Package main is the probe command: the tiny program binfmt runs to prove
+// that an emulator works: it prints its GOARCH and, when Nix runs it as a
+// builder (the out environment variable is set), also writes it to $out.
 //
 // It is cross-built for every platform by go generate in the binfmt package
-// and embedded there, compressed. It uses syscall only, so that it stays
-// small and works in an empty chroot.
+// and embedded there, compressed. It uses syscall only, so that it stays small
+// and works in an empty chroot.
 package main
 
 import (

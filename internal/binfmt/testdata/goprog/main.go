@@ -1,6 +1,7 @@
-// Command goprog exercises the Go runtime under emulation: goroutines,
-// channels, a timer (signals for preemption) and fmt. It prints its GOARCH
-// and a checksum that does not depend on the architecture.
+// Package main is the goprog command; it exercises the Go runtime under
+// emulation: goroutines, channels, a timer (signals for preemption) and fmt.
+// It prints its GOARCH and a checksum that does not depend on the
+// architecture.
 package main
 
 import (
