@@ -66,9 +66,7 @@ func Setup(ctx context.Context, root string, getenv func(string) string, log io.
 	if flake == "" {
 		flake, repo = root, true
 	}
-	cfg, err := config.Load(ctx, filepath.Join(root, ConfigFile), func(ctx context.Context, file string) ([]byte, error) {
-		return nixbuild.EvalFile(ctx, file, nixbuild.Options{})
-	}, getenv)
+	cfg, err := config.Load(ctx, filepath.Join(root, ConfigFile), config.NixEvaluator(nixbuild.Options{}), getenv)
 	if err != nil {
 		return Env{}, err
 	}

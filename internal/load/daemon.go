@@ -8,6 +8,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
+	"github.com/opencontainers/image-spec/identity"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -98,14 +99,11 @@ func heldChainIDs(ctx context.Context, c Client) (map[digest.Digest]bool, error)
 	}
 	held := map[digest.Digest]bool{}
 	for _, ls := range layers {
-		var chain digest.Digest
+		diffIDs := make([]digest.Digest, len(ls))
 		for j, l := range ls {
-			d := digest.Digest(l)
-			if j == 0 {
-				chain = d
-			} else {
-				chain = digest.FromString(chain.String() + " " + d.String())
-			}
+			diffIDs[j] = digest.Digest(l)
+		}
+		for _, chain := range identity.ChainIDs(diffIDs) {
 			held[chain] = true
 		}
 	}
