@@ -22,3 +22,7 @@ var ErrNotReady = errors.New("not ready")
 
 // ErrMalformed means a binfmt_misc entry or register line cannot be read.
 var ErrMalformed = errors.New("malformed")
+
+// ErrNixLacksPlatform means emulation works but Nix will not build for the
+// platform: its extra-platforms setting lacks the platform's system.
+var ErrNixLacksPlatform = errors.New("not ready for Nix builds")

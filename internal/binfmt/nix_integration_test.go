@@ -5,6 +5,7 @@ package binfmt
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -100,6 +101,24 @@ func TestIntegrationNixBuild(t *testing.T) {
 		}
 		if !strings.Contains(log.String(), "Nix: builds "+p.System) {
 			t.Errorf("Setup log lacks the Nix check:\n%s", &log)
+		}
+		if _, err := Status(context.Background(), []Platform{p}, o); err != nil {
+			t.Errorf("Status() after a successful Setup() = %v", err)
+		}
+	})
+
+	// Without extra-platforms both say the platform is not ready for Nix.
+	t.Run("setup and status agree without extra-platforms", func(t *testing.T) {
+		k := realKernel(t)
+		var log strings.Builder
+		o := Options{Log: &log, Name: testPrefix + "%s", sys: k, root: t.TempDir(),
+			Getenv: func(string) string { return "" }}
+		t.Setenv("NIX_CONFIG", os.Getenv("NIX_CONFIG")+"\nextra-platforms =")
+		if _, err := Setup(context.Background(), []Platform{p}, o); !errors.Is(err, ErrNixLacksPlatform) {
+			t.Errorf("Setup() = %v, want ErrNixLacksPlatform\n%s", err, &log)
+		}
+		if _, err := Status(context.Background(), []Platform{p}, o); !errors.Is(err, ErrNotReady) {
+			t.Errorf("Status() = %v, want ErrNotReady", err)
 		}
 	})
 }

@@ -246,7 +246,8 @@ func (s *setup) nix(ctx context.Context, p Platform) error {
 		}
 		fmt.Fprintf(s.log, "%s: Nix: %s; %s (or rerun with -writeNixConf)%s:\n    %s\n",
 			p, r.Note, what, s.restartHint(), line)
-		return nil
+		return fmt.Errorf("%w: emulation works, but Nix will not build %s (%s); add %q to %s, or rerun with -writeNixConf, or with -nix=false if you do not build with Nix",
+			ErrNixLacksPlatform, p.System, r.Note, line, s.w.nix.conf)
 	}
 	line, changed, err := writeNixConf(s.w.nix.conf, p.System)
 	if err != nil {
@@ -262,7 +263,7 @@ func (s *setup) nix(ctx context.Context, p Platform) error {
 	}
 	s.w.nix = nix
 	if r := nix.check(p.System); !r.Builds {
-		fmt.Fprintf(s.log, "%s: Nix: warning: still %s (does NIX_CONFIG set extra-platforms?)\n", p, r.Note)
+		return fmt.Errorf("%w: %s still %s after writing %s (does NIX_CONFIG set extra-platforms?)", ErrNixLacksPlatform, p.System, r.Note, s.w.nix.conf)
 	}
 	return nil
 }
