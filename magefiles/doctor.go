@@ -11,5 +11,5 @@ import (
 
 // Doctor checks Go, Nix and flakes, the configuration, the flake and the Docker daemon, and says how to fix what is missing.
 func Doctor(ctx context.Context) error {
-	return doctor.Run(ctx, os.Stdout, doctor.Standard(".", os.Getenv))
+	return doctor.Run(ctx, os.Stdout, doctor.Standard(".", doctor.Host(os.Getenv)))
 }

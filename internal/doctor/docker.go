@@ -1,0 +1,80 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/moby/moby/client"
+
+	"github.com/nanna-coder/build/internal/engine"
+	"github.com/nanna-coder/build/internal/load"
+)
+
+// dockerState is what the docker check learned, for the checks after it.
+type dockerState struct {
+	// Root is the daemon's data root when the daemon is on this machine.
+	Root string
+}
+
+// checkDocker connects to the daemon the loader would use and names its
+// engine, API version and image store; when none answers it looks for a
+// Podman socket to suggest instead.
+func checkDocker(ctx context.Context, m Machine, st *dockerState) Finding {
+	ep, err := engine.Resolve(m.Getenv)
+	if err != nil {
+		return Finding{Fail, firstLine(err.Error()), "fix the Docker CLI configuration or set DOCKER_HOST"}
+	}
+	c, err := engine.Connect(ctx, ep)
+	if err != nil {
+		detail, fix, _ := strings.Cut(err.Error(), "; ")
+		if sock := podmanSocket(ctx, m); sock != "" {
+			fix = "Podman answers at " + sock + ": export DOCKER_HOST=" + sock + " to load into Podman instead, or " + fix
+		}
+		return Finding{Fail, detail, fix}
+	}
+	defer c.Close()
+	v, err := c.ServerVersion(ctx, client.ServerVersionOptions{})
+	if err != nil {
+		return Finding{Fail, "asking for the version: " + err.Error(), "check `docker version`"}
+	}
+	if info, err := c.Info(ctx, client.InfoOptions{}); err == nil && strings.HasPrefix(ep.Host, "unix://") {
+		st.Root = info.Info.DockerRootDir
+	}
+	store, err := load.DetectStore(ctx, c)
+	if err != nil {
+		return Finding{Warn, err.Error(), ""}
+	}
+	detail := fmt.Sprintf("%s: engine %s, API %s (client %s), %s image store", ep, v.Version, v.APIVersion, c.ClientVersion(), store)
+	if store != load.GraphDriver {
+		return Finding{OK, detail + ": every layer is sent on a cold load", ""}
+	}
+	return Finding{OK, detail + ": layers the daemon holds are skipped", ""}
+}
+
+// podmanSocket returns the address of a Podman socket that answers, or "".
+func podmanSocket(ctx context.Context, m Machine) string {
+	var candidates []string
+	if d := m.Getenv("XDG_RUNTIME_DIR"); d != "" {
+		candidates = append(candidates, filepath.Join(d, "podman", "podman.sock"))
+	}
+	candidates = append(candidates, "/run/user/"+strconv.Itoa(m.Euid)+"/podman/podman.sock", "/run/podman/podman.sock")
+	for _, sock := range candidates {
+		if !m.Exists(sock) {
+			continue
+		}
+		ep := engine.Endpoint{Host: "unix://" + sock}
+		if c, err := engine.Connect(ctx, ep); err == nil {
+			c.Close()
+			return ep.Host
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}

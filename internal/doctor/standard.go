@@ -1,0 +1,71 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nanna-coder/build/internal/config"
+	"github.com/nanna-coder/build/internal/nixbuild"
+)
+
+// Standard returns the checks for the repository at root on machine m, in
+// the order a load needs them: Go, Nix and whether it can build, the
+// configuration, the flake, the Docker daemon, free disk space, registry
+// credentials and multi-arch emulation. Only what blocks loading an image
+// fails; credentials and emulation warn.
+func Standard(root string, m Machine) []Check {
+	var docker dockerState
+	cfg := config.Defaults(m.Getenv)
+	return []Check{
+		{"go", func(ctx context.Context) Finding { return checkGo(ctx, m) }},
+		{"nix", func(ctx context.Context) Finding { return checkNix(ctx, m) }},
+		{"nix build", func(ctx context.Context) Finding { return checkNixBuild(ctx, m) }},
+		{"configuration", func(ctx context.Context) Finding {
+			f, c := checkConfig(ctx, root, m.Getenv)
+			if f.Status == OK {
+				cfg = c
+			}
+			return f
+		}},
+		{"flake", func(context.Context) Finding { return checkFlake(root, m.Getenv) }},
+		{"docker", func(ctx context.Context) Finding { return checkDocker(ctx, m, &docker) }},
+		{"disk", func(context.Context) Finding { return checkDisk(m, docker.Root) }},
+		{"credentials", func(context.Context) Finding { return checkCredentials(cfg.Registry.URL, defaultKeychain()) }},
+		{"emulation", func(ctx context.Context) Finding { return checkEmulation(ctx, m.Getenv) }},
+	}
+}
+
+func checkGo(ctx context.Context, m Machine) Finding {
+	v, stderr, err := m.Run(ctx, "go", "env", "GOVERSION")
+	if err != nil {
+		return Finding{Fail, "go not runnable: " + lastError(stderr, err), "install Go 1.26 or newer"}
+	}
+	return Finding{OK, v, ""}
+}
+
+func checkConfig(ctx context.Context, root string, getenv func(string) string) (Finding, config.Config) {
+	file := filepath.Join(root, "nix", "container-config.nix")
+	cfg, err := config.Load(ctx, file, config.NixEvaluator(nixbuild.Options{}), getenv)
+	if err != nil {
+		return Finding{Fail, firstLine(err.Error()), "fix " + file + " (nix eval --impure --json --file " + file + ")"}, cfg
+	}
+	return Finding{OK, fmt.Sprintf("%d images, registry %s/%s, %d attempts, timeout %s", len(cfg.Images), cfg.Registry.URL,
+		strings.ToLower(cfg.Registry.Repository), cfg.Loading.Retries.MaxAttempts, cfg.Loading.Timeout), ""}, cfg
+}
+
+func checkFlake(root string, getenv func(string) string) Finding {
+	dir := getenv("NANNA_FLAKE")
+	if dir == "" {
+		dir = root
+	}
+	if strings.Contains(dir, ":") && !strings.HasPrefix(dir, "/") {
+		return Finding{OK, dir + " (a flake URL; not checked)", ""}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "flake.nix")); err != nil {
+		return Finding{Fail, "no flake.nix in " + dir, "set NANNA_FLAKE to a directory with a flake.nix, or unset it"}
+	}
+	return Finding{OK, filepath.Join(dir, "flake.nix"), ""}
+}
