@@ -30,7 +30,7 @@ func Push(ctx context.Context, env Env, key string, opts PushOptions) error {
 	if err != nil {
 		return err
 	}
-	path, ref, err := env.buildImageJSON(ctx, img)
+	path, ref, err := env.buildImageJSON(ctx, env.installable(img.Attr))
 	if err != nil {
 		return err
 	}

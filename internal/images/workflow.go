@@ -55,7 +55,7 @@ func (env Env) buildAndLoad(ctx context.Context, img config.Image, loading *sync
 		defer loading.Unlock()
 		return env.nixRunner().Run(ctx, env.installable(img.Attr)+"."+m, env.nixOptions())
 	}
-	path, ref, err := env.buildImageJSON(ctx, img)
+	path, ref, err := env.buildImageJSON(ctx, env.installable(img.Attr))
 	if err != nil {
 		return err
 	}
@@ -71,8 +71,7 @@ func (env Env) buildAndLoad(ctx context.Context, img config.Image, loading *sync
 
 // buildImageJSON builds the image's JSON and, in parallel, evaluates its
 // name and tag.
-func (env Env) buildImageJSON(ctx context.Context, img config.Image) (string, nixbuild.ImageRef, error) {
-	installable := env.installable(img.Attr)
+func (env Env) buildImageJSON(ctx context.Context, installable string) (string, nixbuild.ImageRef, error) {
 	var ref nixbuild.ImageRef
 	var refErr error
 	evaluated := make(chan struct{})
