@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/nanna-coder/build/internal/jsonerr"
 )
 
 // Parse reads the configuration from the JSON that
@@ -22,7 +24,7 @@ func Parse(data []byte) (Config, error) {
 	dec.UseNumber()
 	var root map[string]any
 	if err := dec.Decode(&root); err != nil {
-		return Config{}, fmt.Errorf("config: parsing JSON: %w", err)
+		return Config{}, fmt.Errorf("config: %w", jsonerr.Describe(data, err))
 	}
 	if root == nil {
 		return Config{}, fmt.Errorf("config: parsing JSON: want an attribute set, got %s", abbreviate(data))

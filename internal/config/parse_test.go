@@ -154,9 +154,9 @@ func TestParseNotJSON(t *testing.T) {
 		in   string
 		want string
 	}{
-		{"", "config: parsing JSON: EOF"},
+		{"", "config: no JSON value: the text is empty or cut short"},
 		{"null", "config: parsing JSON: want an attribute set, got null"},
-		{"[1]", "config: parsing JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"},
+		{"[1]", "config: line 1, column 1: the document should be an object, not an array"},
 	}
 	for _, tt := range tests {
 		_, err := Parse([]byte(tt.in))

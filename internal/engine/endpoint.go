@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/nanna-coder/build/internal/jsonerr"
 )
 
 // DefaultHost is the Docker Engine socket used when neither DOCKER_HOST nor a
@@ -74,7 +76,7 @@ func currentContext(dir string) (string, error) {
 		CurrentContext string `json:"currentContext"`
 	}
 	if err := json.Unmarshal(data, &cfg); err != nil {
-		return "", fmt.Errorf("reading Docker CLI configuration %s: %w", filepath.Join(dir, "config.json"), err)
+		return "", fmt.Errorf("reading Docker CLI configuration %s: %w", filepath.Join(dir, "config.json"), jsonerr.Describe(data, err))
 	}
 	return cfg.CurrentContext, nil
 }
@@ -95,7 +97,7 @@ func fromContext(ep Endpoint, dir, name string) (Endpoint, error) {
 		} `json:"Endpoints"`
 	}
 	if err := json.Unmarshal(data, &meta); err != nil {
-		return ep, fmt.Errorf("reading Docker context %q from %s: %w", name, metaPath, err)
+		return ep, fmt.Errorf("reading Docker context %q from %s: %w", name, metaPath, jsonerr.Describe(data, err))
 	}
 	docker, ok := meta.Endpoints["docker"]
 	if !ok || docker.Host == "" {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nanna-coder/build/internal/jsonerr"
 	"github.com/nanna-coder/build/internal/narhash"
 )
 
@@ -74,7 +75,7 @@ func Read(ctx context.Context, file string, eval Evaluator) ([]Model, error) {
 func decode(file string, data []byte) ([]Model, error) {
 	var set map[string]Model
 	if err := json.Unmarshal(data, &set); err != nil {
-		return nil, fmt.Errorf("reading models: %s does not evaluate to an attribute set of models: %w", file, err)
+		return nil, fmt.Errorf("reading models: %s does not evaluate to an attribute set of models: %w", file, jsonerr.Describe(data, err))
 	}
 	out := make([]Model, 0, len(set))
 	for k, m := range set {

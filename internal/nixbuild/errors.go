@@ -35,8 +35,9 @@ var (
 )
 
 // commandError builds the error for a failed nix invocation: the action
-// ("building"), its object, the cause, and the tail of nix's stderr.
-func commandError(ctx context.Context, action, object string, err error, stderr []byte) error {
+// ("building"), its object, the cause, and the tail of nix's stderr unless
+// shown is set: opts.Log got the whole log live, so it is not repeated.
+func commandError(ctx context.Context, action, object string, err error, stderr []byte, shown bool) error {
 	cause := err
 	switch {
 	case ctx.Err() != nil:
@@ -47,6 +48,9 @@ func commandError(ctx context.Context, action, object string, err error, stderr 
 		cause = ErrFeaturesDisabled
 	case tooOldRE.Match(stderr):
 		cause = ErrNixTooOld
+	}
+	if shown {
+		return fmt.Errorf("%s %s: %w (Nix's log is above)", action, object, cause)
 	}
 	if tail := stderrTail(stderr, stderrTailLines); tail != "" {
 		return fmt.Errorf("%s %s: %w\n%s", action, object, cause, tail)

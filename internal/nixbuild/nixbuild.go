@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/nanna-coder/build/internal/jsonerr"
 )
 
 // nixArgs returns the arguments for a nix subcommand. Every call enables
@@ -19,7 +21,8 @@ func nixArgs(args ...string) []string {
 type Options struct {
 	// Log receives nix's stderr (progress and build logs) as it is
 	// written. Nil means io.Discard; callers pass os.Stderr in verbose
-	// mode. Whatever Log is, the tail of the log is added to errors.
+	// mode. When Log is nil, errors end with the tail of the log; otherwise
+	// the log was shown once already and errors refer to it.
 	Log io.Writer
 
 	// run replaces the nix process in tests; nil means execRunner.
@@ -67,11 +70,11 @@ func Build(ctx context.Context, installable string, opts Options) (Result, error
 	args := nixArgs("build", installable, "--no-link", "--json", "--print-build-logs")
 	stdout, stderr, err := opts.runner()(ctx, args, opts.log())
 	if err != nil {
-		return Result{}, commandError(ctx, "building", installable, err, stderr)
+		return Result{}, commandError(ctx, "building", installable, err, stderr, opts.Log != nil)
 	}
 	var outs []buildOutput
 	if err := json.Unmarshal(stdout, &outs); err != nil {
-		return Result{}, fmt.Errorf("building %s: parsing nix build --json output %q: %w", installable, abbreviate(stdout), err)
+		return Result{}, fmt.Errorf("building %s: nix build --json printed %q, not a list of built derivations: %w", installable, abbreviate(stdout), jsonerr.Describe(stdout, err))
 	}
 	if len(outs) != 1 {
 		return Result{}, fmt.Errorf("building %s: nix build reported %d derivations, want 1", installable, len(outs))
@@ -106,14 +109,14 @@ func EvalImageRef(ctx context.Context, installable string, opts Options) (ImageR
 	args := nixArgs("eval", "--json", installable, "--apply", imageRefExpr)
 	stdout, stderr, err := opts.runner()(ctx, args, opts.log())
 	if err != nil {
-		return ImageRef{}, commandError(ctx, "evaluating", installable, err, stderr)
+		return ImageRef{}, commandError(ctx, "evaluating", installable, err, stderr, opts.Log != nil)
 	}
 	var ref struct {
 		Name *string `json:"name"`
 		Tag  *string `json:"tag"`
 	}
 	if err := json.Unmarshal(stdout, &ref); err != nil {
-		return ImageRef{}, fmt.Errorf("evaluating %s: parsing nix eval --json output %q: %w", installable, abbreviate(stdout), err)
+		return ImageRef{}, fmt.Errorf("evaluating %s: nix eval --json printed %q, not a name and a tag: %w", installable, abbreviate(stdout), jsonerr.Describe(stdout, err))
 	}
 	if ref.Name == nil || ref.Tag == nil || *ref.Name == "" || *ref.Tag == "" {
 		return ImageRef{}, fmt.Errorf("evaluating %s: %w", installable, ErrNotImage)
@@ -128,7 +131,7 @@ func EvalFile(ctx context.Context, file string, opts Options) ([]byte, error) {
 	args := nixArgs("eval", "--impure", "--json", "--file", file)
 	stdout, stderr, err := opts.runner()(ctx, args, opts.log())
 	if err != nil {
-		return nil, commandError(ctx, "evaluating", file, err, stderr)
+		return nil, commandError(ctx, "evaluating", file, err, stderr, opts.Log != nil)
 	}
 	if !json.Valid(stdout) {
 		return nil, fmt.Errorf("evaluating %s: nix eval printed invalid JSON %q", file, abbreviate(stdout))
@@ -151,7 +154,7 @@ func abbreviate(b []byte) string {
 func Run(ctx context.Context, installable string, opts Options) error {
 	args := nixArgs("run", installable)
 	if _, stderr, err := opts.runner()(ctx, args, opts.log()); err != nil {
-		return commandError(ctx, "running", installable, err, stderr)
+		return commandError(ctx, "running", installable, err, stderr, opts.Log != nil)
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ func TestBuildOutputErrors(t *testing.T) {
 		stdout string
 		want   string
 	}{
-		{"not json", "building…", `building x: parsing nix build --json output "building…": invalid character 'b' looking for beginning of value`},
+		{"not json", "building…", `building x: nix build --json printed "building…", not a list of built derivations: not valid JSON (line 1, column 1): invalid character 'b' looking for beginning of value`},
 		{"no derivations", "[]", "building x: nix build reported 0 derivations, want 1"},
 		{"two derivations", `[{"drvPath":"/a.drv","outputs":{"out":"/a"}},{"drvPath":"/b.drv","outputs":{"out":"/b"}}]`, "building x: nix build reported 2 derivations, want 1"},
 		{"no out", `[{"drvPath":"/a.drv","outputs":{"bin":"/a-bin"}}]`, `building x: derivation /a.drv has no "out" output`},
@@ -172,7 +172,7 @@ func TestEvalImageRef(t *testing.T) {
 		{"image", `{"name":"nanna-coder-ollama","tag":"latest"}`, ImageRef{Name: "nanna-coder-ollama", Tag: "latest"}, ""},
 		{"plain derivation", `{"name":null,"tag":null}`, ImageRef{}, "evaluating .#harness: not a nix2container buildImage (no imageName/imageTag attributes)"},
 		{"no tag", `{"name":"x","tag":null}`, ImageRef{}, "evaluating .#harness: not a nix2container buildImage (no imageName/imageTag attributes)"},
-		{"not json", `<LAMBDA>`, ImageRef{}, `evaluating .#harness: parsing nix eval --json output "<LAMBDA>": invalid character '<' looking for beginning of value`},
+		{"not json", `<LAMBDA>`, ImageRef{}, `evaluating .#harness: nix eval --json printed "<LAMBDA>", not a name and a tag: not valid JSON (line 1, column 1): invalid character '<' looking for beginning of value`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

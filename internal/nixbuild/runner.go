@@ -36,12 +36,14 @@ func execRunner(ctx context.Context, args []string, log io.Writer) ([]byte, []by
 	stderr := &tailBuffer{max: maxCapturedStderr}
 	cmd := exec.CommandContext(ctx, nix, args...)
 	cmd.Stdout = &stdout
-	cmd.Stderr = io.MultiWriter(stderr, logWriter{log})
+	filtered := &filterWriter{w: io.MultiWriter(stderr, logWriter{log})}
+	cmd.Stderr = filtered
 	// Nix cleans up (temporary roots, build users) on SIGINT; kill it only
 	// if it ignores the interrupt.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = interruptGrace
 	err = cmd.Run()
+	filtered.Flush()
 	return stdout.Bytes(), stderr.Bytes(), err
 }
 
