@@ -1,4 +1,4 @@
-// Command program is the demo image's only program, and the builder of both
+// Package main is the demo image's only program, and the builder of both
 // derivations of demo/flake.nix:
 //
 //   - `program install` (builder of .#hello) copies itself to $out/bin/nanna-demo;
