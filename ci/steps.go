@@ -13,6 +13,7 @@ import (
 type Step struct {
 	Name string
 	Args []string // program and arguments
+	Env  []string // extra environment, after CGO_ENABLED=0
 }
 
 // Run runs steps in order in dir, streaming their output to out, and stops
@@ -22,7 +23,7 @@ func Run(ctx context.Context, dir string, out io.Writer, steps []Step) error {
 		fmt.Fprintf(out, "==> %s: %s\n", s.Name, strings.Join(s.Args, " "))
 		cmd := exec.CommandContext(ctx, s.Args[0], s.Args[1:]...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, out, out
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0"), s.Env...)
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
 		}
@@ -34,21 +35,44 @@ func Run(ctx context.Context, dir string, out io.Writer, steps []Step) error {
 // module uses) and the magefiles' compilation.
 func Checks() []Step {
 	return []Step{
-		{"gofmt", []string{"sh", "-c", `out=$(gofmt -l . | grep -v '^magefiles/mage_output_file.go$' || true); if [ -n "$out" ]; then echo "not gofmt'ed:"; echo "$out"; exit 1; fi`}},
-		{"vet", []string{"go", "vet", "./..."}},
-		{"vet integration", []string{"go", "vet", "-tags", "integration", "./..."}},
-		{"vet magefiles", []string{"go", "vet", "-tags", "mage", "./magefiles"}},
+		{"gofmt", []string{"sh", "-c", `out=$(gofmt -l . | grep -v '^magefiles/mage_output_file.go$' || true); if [ -n "$out" ]; then echo "not gofmt'ed:"; echo "$out"; exit 1; fi`}, nil},
+		{"vet", []string{"go", "vet", "./..."}, nil},
+		{"vet integration", []string{"go", "vet", "-tags", "integration", "./..."}, nil},
+		{"vet magefiles", []string{"go", "vet", "-tags", "mage", "./magefiles"}, nil},
 	}
 }
 
-// UnitTests runs the unit tests.
+// UnitTests runs the unit tests under the race detector (which needs cgo),
+// then each fuzz target for a short fixed budget.
 func UnitTests() []Step {
-	return []Step{{"unit tests", []string{"go", "test", "-count=1", "./..."}}}
+	steps := []Step{{"unit tests (race detector)", []string{"go", "test", "-race", "-count=1", "./..."}, []string{"CGO_ENABLED=1"}}}
+	for _, f := range FuzzTargets() {
+		steps = append(steps, Step{"fuzz " + f.Name, []string{"go", "test", "-run", "^$", "-fuzz", "^" + f.Name + "$", "-fuzztime", FuzzTime, f.Package}, nil})
+	}
+	return steps
+}
+
+// FuzzTime is each fuzz target's budget in `go tool mage unit`.
+const FuzzTime = "20s"
+
+// Fuzz is one fuzz target.
+type Fuzz struct {
+	Package string // ./internal/…
+	Name    string // FuzzParse
+}
+
+// FuzzTargets are the fuzz targets CI runs: the image-JSON parser with its
+// store confinement, and the models.nix editor.
+func FuzzTargets() []Fuzz {
+	return []Fuzz{
+		{"./internal/nix2container", "FuzzParse"},
+		{"./internal/models", "FuzzSetHash"},
+	}
 }
 
 // IntegrationTests runs the integration tests against a real Docker Engine,
 // Nix, Podman, registries and binfmt_misc, one package at a time: they share
 // the daemon and the kernel's binfmt_misc.
 func IntegrationTests() []Step {
-	return []Step{{"integration tests", []string{"go", "test", "-count=1", "-p", "1", "-tags", "integration", "-timeout", "20m", "./..."}}}
+	return []Step{{"integration tests", []string{"go", "test", "-count=1", "-p", "1", "-tags", "integration", "-timeout", "20m", "./..."}, nil}}
 }
