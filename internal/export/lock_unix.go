@@ -11,6 +11,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/nanna-coder/build/internal/wait"
 )
 
 // lockPoll is how often a busy layout lock is tried again.
@@ -51,7 +53,7 @@ func lockDir(ctx context.Context, dir string, log io.Writer) (unlock func() erro
 				fmt.Fprintf(log, "%s: waiting for another export into it to finish\n", dir)
 				said = true
 			}
-			if err := sleepCtx(ctx, lockPoll); err != nil {
+			if err := wait.Sleep(ctx, lockPoll); err != nil {
 				f.Close() //nolint:errcheck // read-only
 				return nil, made, err
 			}
@@ -82,15 +84,4 @@ func sameDir(f *os.File, path string) bool {
 func alive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	case <-t.C:
-		return nil
-	}
 }

@@ -7,11 +7,11 @@ import (
 	"io"
 	"net"
 	"syscall"
-	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/wait"
 )
 
 // retry calls push until it succeeds, fails for good (see transient) or
@@ -22,7 +22,7 @@ func retry(ctx context.Context, opts Options, push func() error) (int, error) {
 	attempts := max(opts.Attempts, 1)
 	sleep := opts.sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = wait.Sleep
 	}
 	for attempt := 1; ; attempt++ {
 		err := push()
@@ -78,17 +78,6 @@ func finalError(ctx context.Context, err error, attempts int) error {
 		err = fmt.Errorf("%w (tried %d times)", err, attempts)
 	}
 	return err
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	case <-t.C:
-		return nil
-	}
 }
 
 func logOf(opts Options) io.Writer {
