@@ -21,7 +21,9 @@ type Push mg.Namespace
 // sent again; -gzip compresses them on the fly instead. Credentials come
 // from ~/.docker/config.json and its credential helpers (GITHUB_TOKEN for
 // ghcr.io); -insecure allows plain HTTP to a registry that is not on this
-// machine.
+// machine. loading.timeoutSeconds of nix/container-config.nix bounds the
+// push; transient failures (connection refused or reset, 5xx, a stalled
+// request) are retried per loading.retries.
 func (Push) Image(ctx context.Context, name string, to *string, gzip, insecure *bool) error {
 	env, err := setup(ctx)
 	if err != nil {

@@ -19,37 +19,47 @@ type dirSink struct {
 	dir string
 }
 
-// openDir prepares dir: it must be missing, empty, or an OCI layout. The
-// returned function finishes the export: after a failure it removes a
-// directory that openDir created.
-func openDir(dir string) (sink, func(error) error, error) {
-	created := false
-	entries, err := os.ReadDir(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, nil, err
-		}
-		created = true
-	case err != nil:
+// openDir prepares dir: it must be missing, empty, or an OCI layout. It
+// locks the layout for the whole export (see lockDir), so that exports
+// into one layout, from any process, run one after the other: each reads,
+// merges and replaces index.json without losing another's entries, and a
+// later one reuses the blobs an earlier one wrote. Under the lock it
+// removes the temporary files of exports that were killed. The returned
+// function finishes the export: after a failure it removes a layout this
+// export created, then it releases the lock.
+func openDir(ctx context.Context, dir string, log io.Writer) (sink, func(error) error, error) {
+	unlock, made, err := lockDir(ctx, dir, log)
+	if err != nil {
 		return nil, nil, err
-	case len(entries) > 0:
-		if _, err := os.Stat(filepath.Join(dir, ispec.ImageLayoutFile)); err != nil {
-			return nil, nil, fmt.Errorf("%s exists and is not an OCI image layout (no %s); give a new or empty directory", dir, ispec.ImageLayoutFile)
-		}
 	}
+	fail := func(err error) error { return errors.Join(err, unlock()) }
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fail(err)
+	}
+	_, err = os.Stat(filepath.Join(dir, ispec.ImageLayoutFile))
+	layout := err == nil
+	if len(entries) > 0 && !layout {
+		return nil, nil, fail(fmt.Errorf("%s exists and is not an OCI image layout (no %s); give a new or empty directory", dir, ispec.ImageLayoutFile))
+	}
+	created := made && !layout // no other export got into it first
 	finish := func(err error) error {
 		if err != nil && created {
-			return errors.Join(err, os.RemoveAll(dir))
+			err = errors.Join(err, os.RemoveAll(dir))
 		}
-		return err
+		return errors.Join(err, unlock())
 	}
 	s := &dirSink{dir: dir}
 	if err := os.MkdirAll(s.blobDir(), 0o755); err != nil {
 		return nil, nil, finish(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, ispec.ImageLayoutFile)); err != nil {
-		if _, err := writeFile(context.Background(), filepath.Join(dir, ispec.ImageLayoutFile), func(w io.Writer) error {
+	for _, d := range []string{dir, s.blobDir()} {
+		if err := removeStale(d, ""); err != nil {
+			return nil, nil, finish(err)
+		}
+	}
+	if !layout {
+		if _, err := writeFile(ctx, filepath.Join(dir, ispec.ImageLayoutFile), func(w io.Writer) error {
 			_, err := w.Write(layoutFile())
 			return err
 		}); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/opencontainers/go-digest"
@@ -95,5 +96,28 @@ func TestIntegrationOCISkopeo(t *testing.T) {
 	run(t, "skopeo", "copy", "-q", "--dest-daemon-host", daemonHost(), src, "docker-daemon:"+ref)
 	if got := run(t, "docker", "image", "inspect", "--format", "{{.Id}}", ref); got != want.ConfigDigest.String() {
 		t.Errorf("skopeo copy oci: → docker-daemon: gives ID %s, want %s", got, want.ConfigDigest)
+	}
+}
+
+// TestIntegrationConcurrentOCISkopeo exports five refs into one layout at
+// once; skopeo then finds every one.
+func TestIntegrationConcurrentOCISkopeo(t *testing.T) {
+	storetest.RequireInstalled(t)
+	img, want := storetest.Case(t, "basic")
+	dir := filepath.Join(t.TempDir(), "layout")
+	refs := wantRefs(5)
+	errs := make([]error, len(refs))
+	var wg sync.WaitGroup
+	for i, ref := range refs {
+		wg.Go(func() { _, errs[i] = OCI(context.Background(), img, dir, Options{Refs: []string{ref}}) })
+	}
+	wg.Wait()
+	for i, ref := range refs {
+		if errs[i] != nil {
+			t.Fatalf("OCI(%s) = %v", ref, errs[i])
+		}
+		if got := digest.FromString(run(t, "skopeo", "inspect", "--config", "--raw", "oci:"+dir+":"+ref)); got != want.ConfigDigest {
+			t.Errorf("skopeo reads %s's config as %s, want %s", ref, got, want.ConfigDigest)
+		}
 	}
 }

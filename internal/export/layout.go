@@ -45,7 +45,7 @@ type sink interface {
 func OCI(ctx context.Context, img *nix2container.Image, dir string, opts Options) (Result, error) {
 	start := time.Now()
 	res, err := writeOCI(ctx, img, dir, "oci", opts, func() (sink, func(error) error, error) {
-		return openDir(dir)
+		return openDir(ctx, dir, logOf(opts))
 	})
 	res.Elapsed = time.Since(start)
 	if err != nil {

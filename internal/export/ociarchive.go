@@ -75,7 +75,11 @@ func (s *tarSink) blob(_ context.Context, d digest.Digest, size int64, r io.Read
 	if err := s.header("blobs/sha256/"+d.Encoded(), tar.TypeReg, size); err != nil {
 		return 0, err
 	}
-	n, err := verifyingCopy(s.tw, r, d, size)
+	// Bytes past size are dropped rather than refused, so that a blob
+	// stream that grew runs to its end and reports the diagnosed mismatch
+	// instead of the tar writer's "write too long"; the export fails
+	// either way.
+	n, err := verifyingCopy(&capWriter{w: s.tw, left: size}, r, d, size)
 	if err == nil {
 		s.written[d] = true
 	}
@@ -95,4 +99,23 @@ func (s *tarSink) index(descs []ispec.Descriptor) (int64, error) {
 		return 0, err
 	}
 	return int64(len(data)), s.tw.Close()
+}
+
+// capWriter passes the first left bytes on and drops the rest.
+type capWriter struct {
+	w    io.Writer
+	left int64
+}
+
+// Write implements io.Writer.
+func (c *capWriter) Write(p []byte) (int, error) {
+	k := min(int64(len(p)), c.left)
+	if k > 0 {
+		n, err := c.w.Write(p[:k])
+		c.left -= int64(n)
+		if err != nil {
+			return n, err
+		}
+	}
+	return len(p), nil
 }

@@ -71,10 +71,7 @@ func normalizeRefs(refs []string) ([]string, error) {
 
 // report prints the summary line.
 func report(opts Options, res Result) {
-	w := opts.Log
-	if w == nil {
-		w = io.Discard
-	}
+	w := logOf(opts)
 	if opts.Verbose {
 		fmt.Fprintf(w, "  config %s\n", res.Config)
 		if res.Manifest != "" {
@@ -97,4 +94,12 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// logOf is opts.Log, or io.Discard.
+func logOf(opts Options) io.Writer {
+	if opts.Log == nil {
+		return io.Discard
+	}
+	return opts.Log
 }

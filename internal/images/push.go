@@ -2,6 +2,7 @@ package images
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -43,7 +44,7 @@ func Push(ctx context.Context, env Env, key string, opts PushOptions) error {
 		refs = RegistryRefs(env.Config, img, ref.Name, ref.Tag)
 	}
 	_, err = push.Image(ctx, parsed, refs, env.pushOptions(opts))
-	return err
+	return pushError(err)
 }
 
 // RegistryRefs returns the references an image is pushed to by default:
@@ -65,7 +66,7 @@ func PushJSON(ctx context.Context, env Env, path string, refs []string, opts Pus
 		return err
 	}
 	_, err = push.Image(ctx, parsed, refs, env.pushOptions(opts))
-	return err
+	return pushError(err)
 }
 
 // PushIndex pushes a multi-arch index to refs over the JSONs of
@@ -85,7 +86,7 @@ func PushIndex(ctx context.Context, env Env, refs []string, platforms string, op
 		entries = append(entries, push.Entry{Platform: key, Image: parsed})
 	}
 	_, err := push.Index(ctx, entries, refs, env.pushOptions(opts))
-	return err
+	return pushError(err)
 }
 
 // SplitList splits a comma-separated command-line list, dropping empty
@@ -106,8 +107,21 @@ func (env Env) pushOptions(opts PushOptions) push.Options {
 		Insecure:   opts.Insecure,
 		Attempts:   env.Config.Loading.Retries.MaxAttempts,
 		RetryDelay: env.Config.Loading.Retries.Delay,
+		Timeout:    env.Config.Loading.Timeout,
 		Log:        env.Log,
 		Verbose:    env.Verbose,
 		Progress:   env.Progress,
 	}
+}
+
+// pushError adds to a push's error what the user can do about it: the
+// flag that allows plain HTTP, the key that sets the timeout.
+func pushError(err error) error {
+	switch {
+	case errors.Is(err, push.ErrPlainHTTP):
+		return fmt.Errorf("%w (pass -insecure)", err)
+	case errors.Is(err, push.ErrTimeout):
+		return fmt.Errorf("%w; raise loading.timeoutSeconds in %s", err, ConfigFile)
+	}
+	return err
 }

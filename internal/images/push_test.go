@@ -2,12 +2,16 @@ package images
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanna-coder/build/internal/config"
+	"github.com/nanna-coder/build/internal/push"
 )
 
 func TestRegistryRefs(t *testing.T) {
@@ -68,5 +72,41 @@ func TestPushUnknownNameBuildsNothing(t *testing.T) {
 	}
 	if len(n.builds) != 0 {
 		t.Errorf("built %v, want nothing", n.builds)
+	}
+}
+
+func TestPushOptionsFollowTheConfiguration(t *testing.T) {
+	env, _, _ := testEnv(t, nil)
+	env.Config.Loading.Timeout = 20 * time.Second
+	env.Config.Loading.Retries = config.Retries{MaxAttempts: 4, Delay: 2 * time.Second}
+	got := env.pushOptions(PushOptions{Gzip: true, Insecure: true})
+	if got.Timeout != 20*time.Second || got.Attempts != 4 || got.RetryDelay != 2*time.Second || !got.Gzip || !got.Insecure {
+		t.Errorf("pushOptions() = timeout %s, %d attempts, delay %s, gzip %v, insecure %v; want 20s, 4, 2s, true, true",
+			got.Timeout, got.Attempts, got.RetryDelay, got.Gzip, got.Insecure)
+	}
+}
+
+func TestPushErrorsSayWhatToDo(t *testing.T) {
+	other := errors.New("pushing x: 400 Bad Request")
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("pushing x: %w", push.ErrPlainHTTP), "(pass -insecure)"},
+		{fmt.Errorf("pushing x: registry h stalled: %w after 20s", push.ErrTimeout), "raise loading.timeoutSeconds in nix/container-config.nix"},
+		{other, other.Error()},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		err := pushError(tt.err)
+		if tt.err == nil {
+			if err != nil {
+				t.Errorf("pushError(nil) = %v", err)
+			}
+			continue
+		}
+		if !errors.Is(err, tt.err) || !strings.HasSuffix(err.Error(), tt.want) {
+			t.Errorf("pushError(%v) = %v, want it to wrap the error and end with %q", tt.err, err, tt.want)
+		}
 	}
 }

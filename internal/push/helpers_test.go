@@ -32,8 +32,16 @@ func (c *counts) get() (uploads, manifests, requests int) {
 func testRegistry(t *testing.T, wrap func(w http.ResponseWriter, r *http.Request) bool) (string, *counts) {
 	t.Helper()
 	c := &counts{}
+	srv := httptest.NewServer(newRegistry(c, wrap))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://"), c
+}
+
+// newRegistry returns the in-memory registry's handler, counting requests
+// in c; wrap as for testRegistry.
+func newRegistry(c *counts, wrap func(w http.ResponseWriter, r *http.Request) bool) http.Handler {
 	reg := registry.New(registry.Logger(nullLogger()))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.mu.Lock()
 		c.requests++
 		switch {
@@ -47,9 +55,7 @@ func testRegistry(t *testing.T, wrap func(w http.ResponseWriter, r *http.Request
 			return
 		}
 		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return strings.TrimPrefix(srv.URL, "http://"), c
+	})
 }
 
 func nullLogger() *log.Logger { return log.New(io.Discard, "", 0) }

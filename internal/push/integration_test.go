@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/opencontainers/go-digest"
 
@@ -140,5 +141,36 @@ func TestIntegrationPushIndex(t *testing.T) {
 		if got := digest.FromBytes(cfg); got != want {
 			t.Errorf("the %s image has config %s, want %s", arch, got, want)
 		}
+	}
+}
+
+// TestIntegrationPushWaitsForTheRegistry pushes while the registry is down
+// (connection refused) and restarts it during the second pause between
+// attempts.
+func TestIntegrationPushWaitsForTheRegistry(t *testing.T) {
+	storetest.RequireInstalled(t)
+	reg := registrytest.Start(t)
+	host := strings.TrimPrefix(reg.URL, "http://")
+	reg.Stop()
+	pauses := 0
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		pauses++
+		if pauses == 2 {
+			reg.Restart()
+		}
+		return ctx.Err()
+	}
+	img, want := storetest.Case(t, "basic")
+	ref := host + "/nanna/restart:v1"
+	res, err := Image(context.Background(), img, []string{ref}, Options{Attempts: 3, sleep: sleep})
+	if err != nil {
+		t.Fatalf("Image() = %v", err)
+	}
+	if res.Attempts != 3 || pauses != 2 {
+		t.Errorf("%d attempts, %d pauses; want 3 and 2", res.Attempts, pauses)
+	}
+	config := skopeo(t, "inspect", "--config", "--raw", "--tls-verify=false", "docker://"+ref)
+	if got := digest.FromBytes(config); got != want.ConfigDigest {
+		t.Errorf("skopeo reads config %s, want %s", got, want.ConfigDigest)
 	}
 }

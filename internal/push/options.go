@@ -1,7 +1,9 @@
 package push
 
 import (
+	"context"
 	"io"
+	"net"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -28,14 +30,22 @@ type Options struct {
 	// keychain (~/.docker/config.json or $DOCKER_CONFIG, with credential
 	// helpers), then $GITHUB_TOKEN for ghcr.io.
 	Keychain authn.Keychain
-	// Attempts is how often a request that failed transiently (connection
-	// reset, HTTP 408, 429, 5xx) is tried in all; < 1 means 1. A digest
-	// mismatch or a refusal (401, 403, 400) is never retried.
+	// Attempts is how often a push that failed transiently (connection
+	// refused or reset, HTTP 408, 429, 5xx, a request the registry left
+	// unanswered for RequestTimeout) is tried in all; < 1 means 1. Each
+	// attempt asks the registry again which blobs it has, so blobs that
+	// made it are not sent again. A digest mismatch, a refusal (401, 403,
+	// 400) or the overall Timeout is never retried.
 	Attempts int
 	// RetryDelay is the pause between attempts.
 	RetryDelay time.Duration
-	// Timeout bounds the whole push; 0 means none.
+	// Timeout bounds the whole push, retries included; 0 means none.
 	Timeout time.Duration
+	// RequestTimeout bounds how long the registry may leave one request
+	// unanswered once it is sent, or stop reading an upload; such a
+	// request fails as stalled (ErrStalled) and the push is retried. 0
+	// means DefaultRequestTimeout; it is never longer than Timeout.
+	RequestTimeout time.Duration
 	// Jobs is how many blobs are uploaded at once; < 1 means 4.
 	Jobs int
 	// Log receives the summary line, and per-layer lines when Verbose.
@@ -48,7 +58,17 @@ type Options struct {
 	Progress bool
 	// Source says where store paths are read from (tests read a copy).
 	Source nix2container.Options
+
+	// sleep waits between attempts; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+	// dial opens the connections to registries; tests redirect it.
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
+
+// DefaultRequestTimeout is the RequestTimeout of the zero Options: long
+// enough for a registry to verify and store a large blob when it is
+// committed.
+const DefaultRequestTimeout = 2 * time.Minute
 
 // Result describes a finished push.
 type Result struct {
@@ -67,6 +87,8 @@ type Result struct {
 	Blobs []Blob
 	// ConfigsSent counts the config blobs uploaded.
 	ConfigsSent int
+	// Attempts is how many times the push was tried.
+	Attempts int
 	// Elapsed is the push's duration.
 	Elapsed time.Duration
 }

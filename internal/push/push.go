@@ -76,7 +76,7 @@ func pushImage(ctx context.Context, img *nix2container.Image, refs []string, opt
 		return Result{}, err
 	}
 	res := Result{Refs: refs, Digest: o.ManifestDigest(), Config: o.ConfigDigest()}
-	err = t.cause(write(ctx, tags, o, blobBytes(o), opts))
+	res.Attempts, err = write(ctx, tags, o, blobBytes(o), t, opts)
 	t.fill(&res, []*oci.Image{o})
 	return res, err
 }
@@ -115,28 +115,41 @@ func pushIndex(ctx context.Context, entries []Entry, refs []string, opts Options
 		return Result{}, err
 	}
 	res.Refs, res.Digest = refs, idx.IndexDigest()
-	err = t.cause(write(ctx, tags, idx, blobBytes(imgs...), opts))
+	res.Attempts, err = write(ctx, tags, idx, blobBytes(imgs...), t, opts)
 	t.fill(&res, imgs)
 	return res, err
 }
 
-// write pushes t to every tag with one go-containerregistry Pusher, so
-// that blobs are checked and sent once per repository. size is the bytes
-// of all its blobs, for the progress bar.
-func write(ctx context.Context, tags []name.Tag, t remote.Taggable, size int64, opts Options) error {
-	base := remote.DefaultTransport.(*http.Transport).Clone()
+// write pushes t to every tag, trying again after transient failures
+// (Options.Attempts). Each attempt uses a new go-containerregistry Pusher
+// (whose own retries are off), which asks the registry again which blobs
+// it has, so blobs that made it are not sent again; the Pusher sends each
+// blob once per repository. size is the bytes of all its blobs, for the
+// progress bar; tl finds the store-side cause of a failure.
+func write(ctx context.Context, tags []name.Tag, t remote.Taggable, size int64, tl *tally, opts Options) (int, error) {
+	base, rt := newTransport(opts)
+	defer base.CloseIdleConnections()
+	bar := newProgress(opts, size)
+	if bar != nil {
+		defer bar.done()
+	}
+	return retry(ctx, opts, func() error {
+		return tl.cause(pushOnce(ctx, tags, t, rt, bar, opts))
+	})
+}
+
+// pushOnce makes one attempt at pushing t to every tag.
+func pushOnce(ctx context.Context, tags []name.Tag, t remote.Taggable, rt http.RoundTripper, bar *progress, opts Options) error {
 	ropts := []remote.Option{
 		remote.WithContext(ctx),
 		remote.WithAuthFromKeychain(keychain(opts)),
-		remote.WithTransport(httpGuard{next: base, insecure: opts.Insecure}),
-		remote.WithRetryBackoff(remote.Backoff{Duration: opts.RetryDelay, Factor: 1, Jitter: 0.1, Steps: max(opts.Attempts, 1)}),
+		remote.WithTransport(rt),
+		remote.WithRetryBackoff(remote.Backoff{Steps: 1}), // retry does it
 		remote.WithJobs(jobs(opts)),
 		remote.WithUserAgent(userAgent),
 	}
-	bar := newProgress(opts, size)
 	if bar != nil {
 		ropts = append(ropts, remote.WithProgress(bar.updates))
-		defer bar.done()
 	}
 	pusher, err := remote.NewPusher(ropts...)
 	if err != nil {
@@ -144,9 +157,6 @@ func write(ctx context.Context, tags []name.Tag, t remote.Taggable, size int64, 
 	}
 	for i, tag := range tags {
 		err := pusher.Push(ctx, tag, t)
-		if err != nil && ctx.Err() != nil {
-			err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)
-		}
 		var terr *transport.Error
 		if errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden) {
 			err = fmt.Errorf("%w: log in with `docker login %s` (credentials are read from ~/.docker/config.json and its credential helpers; GITHUB_TOKEN works for ghcr.io)", err, tag.RegistryStr())
@@ -201,7 +211,7 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 	if d <= 0 {
 		return context.WithCancel(ctx)
 	}
-	return context.WithTimeoutCause(ctx, d, fmt.Errorf("timed out after %s", d))
+	return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w after %s", ErrTimeout, d))
 }
 
 // describe names a push for errors: its first reference and how many more.

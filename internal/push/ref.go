@@ -4,15 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 )
-
-// ErrPlainHTTP is returned for a plain-HTTP request to a registry that is
-// not on this machine when Options.Insecure is not set.
-var ErrPlainHTTP = errors.New("refusing plain HTTP to a registry that is not on this machine (pass -insecure to allow it)")
 
 // ParseRef checks a push destination, HOST[:PORT]/REPOSITORY[:TAG] (tag
 // latest by default), and returns it normalised. The registry host must be
@@ -36,8 +32,17 @@ func ParseRef(ref string, insecure bool) (name.Tag, error) {
 	if err != nil {
 		return name.Tag{}, fmt.Errorf("invalid push reference %q: %w", ref, err)
 	}
+	for _, c := range strings.Split(tag.RepositoryStr(), "/") {
+		if !pathComponent.MatchString(c) {
+			return name.Tag{}, fmt.Errorf("invalid push reference %q: repository path component %q is not allowed: each is lower-case letters and digits, separated by one '.', one or two '_', or dashes", ref, c)
+		}
+	}
 	return tag, nil
 }
+
+// pathComponent is a repository path component in the distribution
+// spec's grammar (and the distribution/reference package's).
+var pathComponent = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$`)
 
 // parseRefs parses every destination; there must be at least one.
 func parseRefs(refs []string, insecure bool) ([]name.Tag, error) {
@@ -66,20 +71,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// httpGuard refuses plain-HTTP requests to hosts other than this machine
-// unless insecure. go-containerregistry would otherwise also fall back to
-// plain HTTP for private (RFC 1918) addresses and .local names.
-type httpGuard struct {
-	next     http.RoundTripper
-	insecure bool
-}
-
-// RoundTrip implements http.RoundTripper.
-func (g httpGuard) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme == "http" && !g.insecure && !isLoopback(req.URL.Host) {
-		return nil, fmt.Errorf("%w: %s", ErrPlainHTTP, req.URL.Host)
-	}
-	return g.next.RoundTrip(req)
 }

@@ -1,10 +1,14 @@
 package push
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/nanna-coder/build/internal/storetest"
 )
 
 func TestParseRef(t *testing.T) {
@@ -23,6 +27,16 @@ func TestParseRef(t *testing.T) {
 		{ref: "owner/ollama:dev", wantErr: "names no registry"},
 		{ref: "ghcr.io/o/a@sha256:ab46c61a16ccc87599baa837cb8820390c21581dd52f174dea18586c1eb17adb", wantErr: "give a tag"},
 		{ref: "ghcr.io/O/Upper:x", wantErr: "invalid push reference"},
+		{ref: "ghcr.io/a__b/c-d/e--f/g.h_i:x", want: "ghcr.io/a__b/c-d/e--f/g.h_i:x", scheme: "https"},
+		{ref: "127.0.0.1:5000/a/../b:c", wantErr: `invalid push reference "127.0.0.1:5000/a/../b:c": repository path component ".."`},
+		{ref: "127.0.0.1:5000/../b:c", wantErr: `repository path component ".."`},
+		{ref: "127.0.0.1:5000/a/./b:c", wantErr: `repository path component "."`},
+		{ref: "127.0.0.1:5000/a//b:c", wantErr: `repository path component ""`},
+		{ref: "127.0.0.1:5000/a/b/:c", wantErr: `repository path component ""`},
+		{ref: "127.0.0.1:5000/.a:c", wantErr: `repository path component ".a"`},
+		{ref: "127.0.0.1:5000/a-:c", wantErr: `repository path component "a-"`},
+		{ref: "127.0.0.1:5000/a___b:c", wantErr: `repository path component "a___b"`},
+		{ref: "127.0.0.1:5000/a._b:c", wantErr: `repository path component "a._b"`},
 	}
 	for _, tt := range tests {
 		got, err := ParseRef(tt.ref, tt.insecure != "")
@@ -70,9 +84,33 @@ func TestHTTPGuard(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = httpGuard{next: next, insecure: tt.insecure}.RoundTrip(req)
+		_, err = (&registryTransport{next: next, insecure: tt.insecure}).RoundTrip(req)
 		if next.called != tt.allowed || (err != nil) == tt.allowed || (err != nil && !errors.Is(err, ErrPlainHTTP)) {
 			t.Errorf("RoundTrip(%s, insecure=%v) = %v, passed on %v; want passed on %v", tt.url, tt.insecure, err, next.called, tt.allowed)
+		}
+	}
+}
+
+// TestPlainHTTPRegistryNeedsInsecure pushes to registries that are not on
+// loopback by name but answer in plain HTTP (the connections go to a test
+// registry on 127.0.0.1).
+func TestPlainHTTPRegistryNeedsInsecure(t *testing.T) {
+	host, _ := testRegistry(t, nil)
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, host)
+	}
+	img, _ := storetest.Case(t, "basic")
+	src := storetest.Root(t)
+	for _, registry := range []string{"registry.lan:5000", "10.1.2.3:5000"} {
+		ref := registry + "/nanna/basic:v1"
+		_, err := Image(context.Background(), img, []string{ref}, Options{Source: src, dial: dial})
+		want := "pushing " + ref + ": registry " + registry + " "
+		if !errors.Is(err, ErrPlainHTTP) || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "allow it explicitly") || strings.Count(err.Error(), registry) != 2 {
+			t.Errorf("Image(%s) = %v, want ErrPlainHTTP, one line starting %q, ending \"allow it explicitly\"", ref, err, want)
+		}
+		if _, err := Image(context.Background(), img, []string{ref}, Options{Source: src, dial: dial, Insecure: true}); err != nil {
+			t.Errorf("Image(%s) with Insecure = %v", ref, err)
 		}
 	}
 }

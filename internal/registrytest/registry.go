@@ -24,6 +24,17 @@ type Registry struct {
 	URL string
 	// Root is the storage directory.
 	Root string
+
+	t       testing.TB
+	bin     string
+	config  string
+	running *process // nil while stopped
+}
+
+// process is a running docker-registry.
+type process struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
 }
 
 // registryBinary is where Debian's docker-registry package installs it.
@@ -56,44 +67,69 @@ func Start(t testing.TB) *Registry {
 	bin, err := exec.LookPath(registryBinary)
 	ci.Require(t, "docker-registry (apt-get install docker-registry)", err)
 	dir := t.TempDir()
-	r := &Registry{Root: filepath.Join(dir, "data")}
+	r := &Registry{Root: filepath.Join(dir, "data"), t: t, bin: bin, config: filepath.Join(dir, "config.yml")}
 	addr, err := freeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.URL = "http://" + addr
-	cfg := filepath.Join(dir, "config.yml")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(configTemplate, r.Root, addr)), 0o644); err != nil {
+	if err := os.WriteFile(r.config, []byte(fmt.Sprintf(configTemplate, r.Root, addr)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(r.Stop)
+	r.run()
+	return r
+}
+
+// Stop kills the registry: connections to its address are refused until
+// Restart. Stopping a stopped registry does nothing.
+func (r *Registry) Stop() {
+	if r.running == nil {
+		return
+	}
+	r.running.cmd.Process.Kill()
+	<-r.running.exited
+	r.running = nil
+}
+
+// Restart stops the registry if it runs and starts it again on the same
+// address with the same storage, waiting until it answers.
+func (r *Registry) Restart() {
+	r.t.Helper()
+	r.Stop()
+	r.run()
+}
+
+// run starts the registry process and waits until it answers GET /v2/.
+func (r *Registry) run() {
+	r.t.Helper()
 	var logs bytes.Buffer
-	cmd := exec.Command(bin, "serve", cfg)
+	cmd := exec.Command(r.bin, "serve", r.config)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting docker-registry: %v", err)
+		r.t.Fatalf("starting docker-registry: %v", err)
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
+	r.running = &process{cmd: cmd, exited: exited}
+	// No idle connection (and its goroutines) outlives the check.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		resp, err := http.Get(r.URL + "/v2/")
+		resp, err := client.Get(r.URL + "/v2/")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return r
+				return
 			}
 		}
 		select {
 		case <-exited:
-			t.Fatalf("docker-registry exited: %s", logs.String())
+			r.t.Fatalf("docker-registry exited: %s", logs.String())
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("docker-registry did not answer on %s: %v\n%s", r.URL, err, logs.String())
+			r.t.Fatalf("docker-registry did not answer on %s: %v\n%s", r.URL, err, logs.String())
 		}
 	}
 }
