@@ -47,9 +47,9 @@ type item struct {
 // walk looks at a tree ahead of its hashing on its own goroutine, in NAR
 // order, and closes the files that were hashed on another. Every open file
 // holds one of the maxOpen tokens of open, from before it is opened until
-// it is closed. The walk takes tokens only while files it opened are
-// consumed (by the hashing, or by stop) and closed without waiting for
-// it, so it never waits on itself.
+// it is closed. While the walk waits for a token, the files holding the
+// others are being hashed, or closed by stop or the closer, none of which
+// waits for the walk: so it cannot deadlock.
 type walk struct {
 	fsys   fileSystem
 	items  chan item      // the walk; closed at its end
