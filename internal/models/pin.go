@@ -1,8 +1,8 @@
 package models
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -38,7 +38,9 @@ type Result struct {
 // (the error lists the known keys) and its hash must be findable exactly
 // once (see SetHash). The new file is written next to the old one,
 // evaluated with Nix, which must give the same models except for the new
-// hash, and renamed over it; on any failure the file is untouched. With
+// hash, and renamed over it; on any failure the file is untouched. A file
+// edited while Pin ran is left with that edit, and Pin fails asking to run
+// it again. A symlinked file is edited where the link points. With
 // opts.DryRun the change is printed as a diff instead.
 func Pin(ctx context.Context, key string, opts Options) (Result, error) {
 	res, err := pin(ctx, key, opts)
@@ -95,15 +97,11 @@ func pin(ctx context.Context, key string, opts Options) (Result, error) {
 		report(opts, res, c.source, "dry run: "+opts.File+" not written")
 		return res, nil
 	}
-	now, err := os.ReadFile(opts.File)
-	if err != nil {
-		return res, err
-	}
-	if !bytes.Equal(now, src) {
-		return res, fmt.Errorf("%s changed while the model was fetched; run again", opts.File)
-	}
 	check := func(tmp string) error { return checkEdit(ctx, opts, tmp, models, key, res.New) }
-	if err := writeAtomic(opts.fileSystem(), opts.File, out, check); err != nil {
+	if err := writeAtomic(opts.fileSystem(), opts.File, src, out, check); err != nil {
+		if errors.Is(err, errChanged) {
+			return res, fmt.Errorf("%s changed while the model was pinned (edited meanwhile?), so it was left as it is: run mage models:pin %s again", opts.File, key)
+		}
 		return res, fmt.Errorf("writing %s: %w", opts.File, err)
 	}
 	res.Written = true

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,12 +20,27 @@ type osFS struct{}
 func (osFS) CreateTemp(dir, pattern string) (*os.File, error) { return os.CreateTemp(dir, pattern) }
 func (osFS) Rename(oldpath, newpath string) error             { return os.Rename(oldpath, newpath) }
 
-// writeAtomic replaces path with data: it writes a temporary file in the
-// same directory with path's permissions, syncs it, runs check on it, and
-// renames it over path. On any failure the temporary file is removed and
-// path is untouched. A path the caller may not write (its permissions) is
-// refused even where the directory would allow the rename.
-func writeAtomic(fsys fileSystem, path string, data []byte, check func(tmp string) error) error {
+// errChanged means the file to be replaced no longer holds what it held
+// when it was read: someone edited it meanwhile.
+var errChanged = errors.New("the file changed")
+
+// writeAtomic replaces path, which must still hold orig, with data: it
+// writes a temporary file in the same directory with path's permissions,
+// syncs it, runs check on it, makes sure path still holds orig, and
+// renames the temporary file over path. A symlink at path is followed:
+// the file it points to is replaced, from a temporary file in that file's
+// directory, and the link stays as it is. On any failure the temporary
+// file is removed and path is untouched; if path no longer holds orig,
+// writeAtomic fails with errChanged and leaves the edit alone. (An edit
+// between that last read and the rename, a few microseconds, is still
+// lost: only a lock all editors take could prevent it.) A path the caller
+// may not write (its permissions) is refused even where the directory
+// would allow the rename.
+func writeAtomic(fsys fileSystem, path string, orig, data []byte, check func(tmp string) error) error {
+	path, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -60,6 +77,13 @@ func writeAtomic(fsys fileSystem, path string, data []byte, check func(tmp strin
 		if err := check(tmp.Name()); err != nil {
 			return fmt.Errorf("checking the new file before replacing %s: %w", path, err)
 		}
+	}
+	now, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(now, orig) {
+		return errChanged
 	}
 	if err := fsys.Rename(tmp.Name(), path); err != nil {
 		return err

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 )
 
 // Path returns the NAR hash of the file, directory or symlink at path: the
@@ -20,22 +17,20 @@ import (
 // execute it, and no other metadata counts. Sockets, FIFOs and devices are
 // errors. Files are streamed: memory use does not grow with their size.
 //
-// While one file is hashed, a second goroutine looks ahead in its
-// directory (lstat, open, readlink), so that with a second core the
-// SHA-256 rarely waits for the file system.
+// While one file is hashed, a second goroutine walks ahead (lstat, open,
+// readlink, list directories), so that with a second core the SHA-256
+// rarely waits for the file system. At most maxOpen files are open at
+// once, however deep the tree.
 func Path(ctx context.Context, path string) (Hash, error) {
+	return hashPath(ctx, path, osFS{})
+}
+
+func hashPath(ctx context.Context, path string, fsys fileSystem) (Hash, error) {
+	w := startWalk(path, fsys)
+	defer w.stop()
 	e := newEncoder(ctx)
-	closer := make(chan io.Closer, lookahead)
-	closed := make(chan struct{})
-	go func() { // closing a file costs a system call: not on the hashing goroutine
-		for c := range closer {
-			c.Close()
-		}
-		close(closed)
-	}()
-	defer func() { close(closer); <-closed }()
-	e.closer = closer
-	if err := e.node(path, look(path)); err != nil {
+	e.closer = w.closer
+	if err := e.tree(w.items); err != nil {
 		return Hash{}, fmt.Errorf("hashing %s: %w", path, err)
 	}
 	h, err := e.finish()
@@ -45,37 +40,45 @@ func Path(ctx context.Context, path string) (Hash, error) {
 	return h, nil
 }
 
-// lookahead is how many entries of a directory are looked at (and regular
-// files opened) ahead of the one being hashed.
-const lookahead = 32
-
-// found is what looking at a path found.
-type found struct {
-	mode   fs.FileMode
-	size   int64
-	file   io.ReadCloser // a regular file, open
-	target string        // a symlink's target
-	err    error
+// tree writes the nodes of a walk. An item at depth 0 is the top node;
+// every other item is an entry of the directory opened last, and a
+// directory's entries end with an item marking its end.
+func (e *encoder) tree(items <-chan item) error {
+	depth := 0
+	for it := range items {
+		if it.end {
+			e.closeDir()
+			if depth--; depth > 0 {
+				e.closeEntry()
+			}
+			if e.err != nil {
+				return e.err
+			}
+			continue
+		}
+		if depth > 0 {
+			e.openEntry(it.name)
+		}
+		if it.err == nil && it.mode.IsDir() {
+			e.openDir()
+			depth++
+			continue
+		}
+		if err := e.node(it.path, it.found); err != nil {
+			return err
+		}
+		if depth > 0 {
+			e.closeEntry()
+		}
+		if e.err != nil {
+			return e.err
+		}
+	}
+	return e.err
 }
 
-// look lstats path and opens it if it is a regular file or reads it if it
-// is a symlink.
-func look(path string) found {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return found{err: err}
-	}
-	en := found{mode: fi.Mode(), size: fi.Size()}
-	switch {
-	case en.mode.IsRegular():
-		en.file, en.err = openFile(path)
-	case en.mode&fs.ModeSymlink != 0:
-		en.target, en.err = os.Readlink(path)
-	}
-	return en
-}
-
-// node writes what look found at path, and closes its file.
+// node writes a node other than a directory, and hands its file to the
+// closer.
 func (e *encoder) node(path string, en found) error {
 	if en.file != nil {
 		defer func() { e.closer <- en.file }()
@@ -91,63 +94,14 @@ func (e *encoder) node(path string, en found) error {
 		return nil
 	case mode&fs.ModeSymlink != 0:
 		return e.symlink(en.target)
-	case mode.IsDir():
-		return e.dir(path)
 	default:
 		return fmt.Errorf("%s: unsupported file type %s (Nix archives hold only regular files, directories and symlinks)", path, mode.Type())
 	}
 }
 
-// dir writes a directory: its entries in byte order of their names (as
-// Nix's std::map<std::string, …>), looked at by a goroutine that keeps up
-// to lookahead entries ahead.
-func (e *encoder) dir(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	names, err := f.Readdirnames(-1)
-	f.Close()
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	ahead := make(chan found, lookahead)
-	stop := make(chan struct{})
-	go func() {
-		defer close(ahead)
-		for _, name := range names {
-			en := look(filepath.Join(path, name))
-			select {
-			case ahead <- en:
-			case <-stop:
-				if en.file != nil {
-					en.file.Close()
-				}
-				return
-			}
-		}
-	}()
-	defer func() {
-		close(stop)
-		for en := range ahead { // close what was opened ahead
-			if en.file != nil {
-				en.file.Close()
-			}
-		}
-	}()
-	e.openDir()
-	for _, name := range names {
-		en := <-ahead
-		e.openEntry(name)
-		if err := e.node(filepath.Join(path, name), en); err != nil {
-			return err
-		}
-		e.closeEntry()
-		if e.err != nil {
-			return e.err
-		}
-	}
-	e.closeDir()
-	return e.err
-}
+// osFS is the file system Path hashes.
+type osFS struct{}
+
+func (osFS) openFile(name string) (io.ReadCloser, error) { return openFile(name) }
+
+func (osFS) readDirNames(name string) ([]string, error) { return readDirNames(name) }

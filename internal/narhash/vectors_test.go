@@ -2,6 +2,7 @@ package narhash
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -78,7 +79,26 @@ func vectors() []vector {
 			file("models/blobs/sha256-9b4f7a1f0f4e3d1f7b1fb0bd5c09c4a36d4c5e0a3b1d1e8e7b8f0f1c2d3e4f50", "{}"),
 			file("models/manifests/registry.ollama.ai/library/tiny/latest", `{"schemaVersion":2}`),
 		}},
+		deep(),
 	}
+}
+
+// deepLevels is how deep the tree of the "deep" vector is.
+const deepLevels = 40
+
+// deep is a tree deepLevels directories deep, each holding two files that
+// sort before its subdirectory and eight after it: files a walk may open
+// ahead while it descends.
+func deep() vector {
+	es := []entry{{kind: 'd'}}
+	dir := ""
+	for level := range deepLevels {
+		for _, name := range []string{"a", "b", "s", "t", "u", "v", "w", "x", "y", "z"} {
+			es = append(es, file(dir+name, fmt.Sprintf("%s at level %d\n", name, level)))
+		}
+		dir += "d/"
+	}
+	return vector{"deep", append(es, file(dir+"bottom", "the bottom\n"))}
 }
 
 // build creates the vector's tree at dir/v.name and returns that path.

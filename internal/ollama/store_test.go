@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/nanna-coder/build/internal/narhash"
+	"github.com/nanna-coder/build/internal/registrytest"
 )
 
 // TestFilesMatchesDirectory: a store holding one model is that model's
@@ -93,5 +95,35 @@ func TestFilesChecksBlobs(t *testing.T) {
 	got, err := store.ReadManifest(tinyName)
 	if err != nil || string(got.Raw()) != string(tiny.Manifest) {
 		t.Errorf("ReadManifest = %v", err)
+	}
+}
+
+// TestFilesOnOneThread hashes a 3 MiB model (a dozen chunks of the NAR
+// hash's reads per blob) twenty times on one thread, where the blob
+// check's goroutine used to deadlock Close.
+func TestFilesOnOneThread(t *testing.T) {
+	f := registrytest.NewFake(t)
+	f.Add("library/tiny", "latest", registrytest.TinyModel(7, 3<<20))
+	store := Store{Dir: t.TempDir()}
+	m, err := store.Pull(context.Background(), NewClient(f.URL), tinyName, fastPull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := narhash.Path(context.Background(), store.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for run := range 20 {
+		files := mustFiles(t, store, m)
+		var got narhash.Hash
+		err := finishes(func() error {
+			var err error
+			got, err = narhash.Files(context.Background(), files)
+			return err
+		})
+		if err != nil || got != want {
+			t.Fatalf("run %d: narhash.Files(store.Files) = %s, %v; want %s", run, got, err, want)
+		}
 	}
 }

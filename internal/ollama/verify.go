@@ -33,6 +33,14 @@ func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 // so that checking a blob costs no time next to the NAR hash that reads
 // it. Close reports a *DigestError when the whole file (size bytes, or up
 // to EOF) was read and the contents do not match.
+//
+// Exactly pipelineDepth buffers circulate between Read and the digest
+// goroutine: each is in free, in chunks, or held by one of them. Both
+// channels hold all of them, so no send ever blocks; Read waits in its
+// receive from free only while the digest goroutine holds or has queued
+// every buffer, and that goroutine works without waiting for Read. So
+// neither can deadlock the other, and Close (closing chunks, waiting for
+// the goroutine to drain it) always returns.
 type verifiedFile struct {
 	f      *os.File
 	want   string
@@ -45,7 +53,8 @@ type verifiedFile struct {
 	eof    bool
 }
 
-// pipelineDepth is how many chunks may wait for the digest goroutine.
+// pipelineDepth is how many chunks may wait for, or be hashed by, the
+// digest goroutine.
 const pipelineDepth = 4
 
 func openVerified(path, wantHex string, size int64) (io.ReadCloser, error) {
@@ -54,12 +63,15 @@ func openVerified(path, wantHex string, size int64) (io.ReadCloser, error) {
 		return nil, err
 	}
 	v := &verifiedFile{f: f, want: wantHex, size: size, sum: sha256.New(),
-		chunks: make(chan []byte, pipelineDepth), free: make(chan []byte, pipelineDepth+1), done: make(chan struct{})}
+		chunks: make(chan []byte, pipelineDepth), free: make(chan []byte, pipelineDepth), done: make(chan struct{})}
+	for range pipelineDepth {
+		v.free <- nil // allocated by the first Read that takes it
+	}
 	go func() {
 		defer close(v.done)
 		for c := range v.chunks {
 			v.sum.Write(c)
-			v.free <- c[:0]
+			v.free <- c
 		}
 	}()
 	return v, nil
@@ -68,12 +80,8 @@ func openVerified(path, wantHex string, size int64) (io.ReadCloser, error) {
 func (v *verifiedFile) Read(p []byte) (int, error) {
 	n, err := v.f.Read(p)
 	if n > 0 {
-		var buf []byte
-		select {
-		case buf = <-v.free:
-		default:
-		}
-		v.chunks <- append(buf, p[:n]...)
+		buf := <-v.free
+		v.chunks <- append(buf[:0], p[:n]...)
 	}
 	v.read += int64(n)
 	if err == io.EOF || v.read >= v.size {
