@@ -9,7 +9,7 @@ import (
 // harmlessRE matches the lines Nix prints when parallel evaluations share
 // its evaluation cache: Nix ignores the failure itself (it evaluates without
 // the cache), so the line only alarms users.
-var harmlessRE = regexp.MustCompile(`error \(ignored\): SQLite database '[^']*eval-cache[^']*' is busy`)
+var harmlessRE = regexp.MustCompile(`error \(ignored\): (error: )?SQLite database '[^']*eval-cache[^']*' is busy`)
 
 // colourRE matches the terminal colour codes Nix puts around "error".
 var colourRE = regexp.MustCompile(`\x1b\[[0-9;]*m`)

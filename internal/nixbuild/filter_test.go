@@ -9,6 +9,7 @@ func TestFilterWriter(t *testing.T) {
 	in := "evaluating…\n" +
 		"\x1b[31;1merror (ignored):\x1b[0m SQLite database '/root/.cache/nix/eval-cache-v2/abc.sqlite' is busy\n" +
 		"error (ignored): SQLite database '/root/.cache/nix/eval-cache-v4/def.sqlite' is busy\n" +
+		"error (ignored): error: SQLite database '/root/.cache/nix/eval-cache-v2/5e20.sqlite' is busy\n" +
 		"error: SQLite database '/nix/var/nix/db/db.sqlite' is busy\n" +
 		"last line without newline"
 	var out strings.Builder
