@@ -45,9 +45,11 @@ func (Push) JSON(ctx context.Context, path, ref string, gzip, insecure *bool) er
 
 // Index pushes a multi-arch image index to REF over per-platform image JSONs: PLATFORMS is amd64=PATH,arm64=PATH,….
 //
-// Each image is pushed by digest, then the OCI index with each manifest's
-// platform (linux, the JSON's arch; a variant such as arm/v7 when given);
-// a JSON whose arch differs from its platform is refused. Flags as for
+// A platform is written in any spelling: amd64, x86_64-linux, arm64,
+// aarch64, aarch64-linux, linux/arm/v7, armv7l, …. Each image is pushed by
+// digest, then the OCI index with each manifest's platform (linux, the
+// JSON's arch; a variant such as v7 only when the spelling names one); a
+// JSON whose arch differs from its platform is refused. Flags as for
 // push:image: -gzip, -insecure.
 func (Push) Index(ctx context.Context, ref, platforms string, gzip, insecure *bool) error {
 	env, err := setup(ctx)

@@ -17,8 +17,9 @@ type Qemu mg.Namespace
 // Setup registers a static QEMU for PLATFORMS with binfmt_misc (flag F, no C), verifies it in an empty chroot and checks Nix's extra-platforms.
 //
 // PLATFORMS is one comma-separated argument: arm64, arm, riscv64, ppc64le,
-// s390x, amd64 (or aarch64, linux/arm64, aarch64-linux, …); "" means arm64
-// and all means every non-native one; qemu:arm64 is the no-argument form.
+// s390x, amd64, in any spelling (aarch64, aarch64-linux, linux/arm64,
+// armv7l, linux/arm/v7, x86_64, …); "" means arm64 and all means every
+// non-native one; qemu:arm64 is the no-argument form.
 // Existing entries are found by what they match, whatever installed them.
 // Needs root when something must change; a second run changes nothing.
 func (Qemu) Setup(ctx context.Context, platforms string,

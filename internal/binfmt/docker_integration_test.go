@@ -33,7 +33,7 @@ func TestIntegrationDocker(t *testing.T) {
 	setupArm64(t)
 
 	p := arm64(t)[0]
-	probe, err := p.Probe()
+	probe, err := Probe(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestIntegrationDocker(t *testing.T) {
 		t.Fatal(err)
 	}
 	created := time.Date(2025, 9, 20, 0, 0, 0, 0, time.UTC)
-	img := &nix2container.Image{Version: nix2container.Version, Arch: p.Arch, Created: &created, Layers: []nix2container.Layer{layer}}
+	img := &nix2container.Image{Version: nix2container.Version, Arch: p.Architecture, Created: &created, Layers: []nix2container.Layer{layer}}
 	img.Config.Entrypoint = []string{"/probe"}
 	data, err := img.MarshalJSON()
 	if err != nil {
@@ -82,8 +82,8 @@ func TestIntegrationDocker(t *testing.T) {
 	if err != nil {
 		t.Fatalf("docker run --platform %s %s: %v\n%s", p, ref, err, run)
 	}
-	if got := strings.TrimSpace(string(run)); got != p.Arch {
-		t.Errorf("docker run --platform %s %s printed %q, want %q", p, ref, got, p.Arch)
+	if got := strings.TrimSpace(string(run)); got != p.Architecture {
+		t.Errorf("docker run --platform %s %s printed %q, want %q", p, ref, got, p.Architecture)
 	}
 	t.Logf("docker run --platform %s: %q in %s", p, strings.TrimSpace(string(run)), time.Since(start).Round(time.Millisecond))
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // claimedArchs returns the platforms e claims.
@@ -16,7 +18,7 @@ func claimedArchs(e Entry) []string {
 	var archs []string
 	for _, p := range Platforms() {
 		if e.Claims(p) {
-			archs = append(archs, p.Arch)
+			archs = append(archs, p.Architecture)
 		}
 	}
 	return archs
@@ -57,7 +59,7 @@ func TestParseEntryRecorded(t *testing.T) {
 		{"extension/jar", summary{true, "/usr/bin/java-wrapper", "", nil, false}},
 		{"disabled/qemu-aarch64", summary{false, "/usr/libexec/qemu-binfmt/aarch64-binfmt-P", "POF", []string{"arm64"}, true}},
 	}
-	arm64, _ := lookupPlatform("arm64")
+	arm64 := platform.Platform{Architecture: "arm64"}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata/entries", tt.file))
@@ -70,7 +72,7 @@ func TestParseEntryRecorded(t *testing.T) {
 			}
 			got := summary{e.Enabled, e.Interpreter, e.Flags, claimedArchs(e), false}
 			for _, p := range Platforms() {
-				got.PIE = got.PIE || e.Matches(p.Header(elf.ET_DYN))
+				got.PIE = got.PIE || e.Matches(header(p, elf.ET_DYN))
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ParseEntry(%s) mismatch (-want +got):\n%s", tt.file, diff)
@@ -78,8 +80,8 @@ func TestParseEntryRecorded(t *testing.T) {
 			if e.Name != filepath.Base(tt.file) {
 				t.Errorf("Name = %q, want %q", e.Name, filepath.Base(tt.file))
 			}
-			if tt.file == "19byte/qemu-aarch64" && (len(e.Magic) != 19 || !e.Matches(arm64.Header(elf.ET_EXEC))) {
-				t.Errorf("19-byte magic: len %d, matches arm64 %v", len(e.Magic), e.Matches(arm64.Header(elf.ET_EXEC)))
+			if tt.file == "19byte/qemu-aarch64" && (len(e.Magic) != 19 || !e.Matches(header(arm64, elf.ET_EXEC))) {
+				t.Errorf("19-byte magic: len %d, matches arm64 %v", len(e.Magic), e.Matches(header(arm64, elf.ET_EXEC)))
 			}
 		})
 	}

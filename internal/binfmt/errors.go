@@ -1,9 +1,14 @@
 package binfmt
 
-import "errors"
+import (
+	"errors"
 
-// ErrUnknownPlatform means a platform name is not one of Platforms.
-var ErrUnknownPlatform = errors.New("unknown platform")
+	"github.com/nanna-coder/build/internal/platform"
+)
+
+// ErrUnknownPlatform means a platform name is no spelling of one of
+// Platforms; it is platform.ErrUnknown.
+var ErrUnknownPlatform = platform.ErrUnknown
 
 // ErrNoInterpreter means no static QEMU was found for a platform.
 var ErrNoInterpreter = errors.New("no static QEMU found")

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // fakeKernel is an in-memory binfmt_misc: Register parses the line as the
@@ -160,15 +162,15 @@ type fakeProber struct {
 	runs []string
 }
 
-func (f *fakeProber) run(_ context.Context, p Platform, program []byte, chroot bool) ProbeResult {
-	f.runs = append(f.runs, fmt.Sprintf("%s chroot=%v", p.Arch, chroot))
-	if len(program) < 20 || !bytes.Equal(program[18:20], p.Header(0)[18:20]) {
+func (f *fakeProber) run(_ context.Context, p platform.Platform, program []byte, chroot bool) ProbeResult {
+	f.runs = append(f.runs, fmt.Sprintf("%s chroot=%v", p.Architecture, chroot))
+	if len(program) < 20 || !bytes.Equal(program[18:20], header(p, 0)[18:20]) {
 		return ProbeResult{Chroot: chroot, Err: fmt.Errorf("got the probe of another platform")}
 	}
-	if err := f.fail[p.Arch]; err != nil {
+	if err := f.fail[p.Architecture]; err != nil {
 		return ProbeResult{Chroot: chroot, Err: err}
 	}
-	return ProbeResult{Chroot: chroot, Output: p.Arch}
+	return ProbeResult{Chroot: chroot, Output: p.Architecture}
 }
 
 // fakeNix answers nix show-config as nix would with the nix.conf under
@@ -201,7 +203,7 @@ func testOptions(t *testing.T, k *fakeKernel, pr *fakeProber, nix nixConfig) Opt
 	if !ok {
 		t.Skip("no probe for this host's architecture")
 	}
-	qemu, err := host.Probe()
+	qemu, err := Probe(host)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +212,7 @@ func testOptions(t *testing.T, k *fakeKernel, pr *fakeProber, nix nixConfig) Opt
 		t.Fatal(err)
 	}
 	for _, p := range Platforms() {
-		if err := os.WriteFile(filepath.Join(bin, "qemu-"+p.QEMU+"-static"), qemu, 0o755); err != nil {
+		if err := os.WriteFile(filepath.Join(bin, "qemu-"+p.QEMU()+"-static"), qemu, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}

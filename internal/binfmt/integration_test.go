@@ -157,7 +157,7 @@ func TestIntegrationSetupStatusRemove(t *testing.T) {
 	}
 	t.Logf("first setup:\n%s", &log)
 	for _, s := range res.States {
-		name := testPrefix + s.Platform.QEMU
+		name := testPrefix + s.Platform.QEMU()
 		e, ok := findEntry(s.Entries, name)
 		switch {
 		case !ok:
@@ -224,7 +224,7 @@ func TestIntegrationPrograms(t *testing.T) {
 	setupArm64(t)
 	ctx := context.Background()
 	p := arm64(t)[0]
-	probe, err := p.Probe()
+	probe, err := Probe(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestIntegrationPrograms(t *testing.T) {
 		t.Logf("arm64 probe, chroot %v: %s", chroot, r)
 		out, took, err := runIsolated(ctx, goprog, chroot)
 		if got, want := strings.TrimSpace(string(out)), "arm64 "+sum; err != nil || got != want {
-			t.Errorf("arm64 Go program (chroot %v) = %q, %v; want %q (the %s result)", chroot, got, err, want, host.Arch)
+			t.Errorf("arm64 Go program (chroot %v) = %q, %v; want %q (the %s result)", chroot, got, err, want, host.Architecture)
 		}
 		t.Logf("arm64 Go program, chroot %v: %s", chroot, took)
 	}
@@ -259,11 +259,11 @@ func TestIntegrationWithoutF(t *testing.T) {
 	k := realKernel(t)
 	ctx := context.Background()
 	p := arm64(t)[0]
-	name := testPrefix + p.QEMU
+	name := testPrefix + p.QEMU()
 	if err := k.Register(RegisterLine(name, p, "/usr/bin/qemu-aarch64-static", "")); err != nil {
 		t.Fatal(err)
 	}
-	probe, _ := p.Probe()
+	probe, _ := Probe(p)
 	if r := runProbe(ctx, p, probe, false); !r.OK() {
 		t.Errorf("without F, directly: %v; want it to work", r)
 	}

@@ -8,15 +8,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // findInterpreter returns the absolute path of a static QEMU for p: given
 // (a file, or a directory holding one), else qemu-<arch>-static on PATH or
 // in Debian's locations, else a static qemu-<arch> on PATH (Nix's
 // pkgsStatic.qemu-user).
-func findInterpreter(p Platform, o Options) (string, error) {
+func findInterpreter(p platform.Platform, o Options) (string, error) {
 	given, lookPath := o.Interpreter, o.lookPathFunc()
-	static, plain := "qemu-"+p.QEMU+"-static", "qemu-"+p.QEMU
+	static, plain := "qemu-"+p.QEMU()+"-static", "qemu-"+p.QEMU()
 	if given != "" {
 		path, err := filepath.Abs(given)
 		if err != nil {
@@ -88,8 +90,8 @@ func checkInterpreter(path string) error {
 			return fmt.Errorf("%s is dynamically linked; the F flag needs a static QEMU", path)
 		}
 	}
-	if host, ok := hostPlatform(); ok && f.Machine != host.machine {
-		return fmt.Errorf("%s is a %s program, not one for this %s machine", path, f.Machine, host.Arch)
+	if host, ok := hostPlatform(); ok && f.Machine != elfOf(host).machine {
+		return fmt.Errorf("%s is a %s program, not one for this %s machine", path, f.Machine, host.Architecture)
 	}
 	return nil
 }

@@ -15,17 +15,17 @@ import (
 func writeDynamicELF(t *testing.T) string {
 	t.Helper()
 	host, ok := hostPlatform()
-	if !ok || host.class != elf.ELFCLASS64 {
+	if !ok || elfOf(host).class != elf.ELFCLASS64 {
 		t.Skip("needs a 64-bit host")
 	}
 	var order binary.ByteOrder = binary.LittleEndian
-	if host.data == elf.ELFDATA2MSB {
+	if elfOf(host).data == elf.ELFDATA2MSB {
 		order = binary.BigEndian
 	}
 	b := make([]byte, 64+56)
-	copy(b, host.Header(elf.ET_DYN)[:16])
+	copy(b, header(host, elf.ET_DYN)[:16])
 	order.PutUint16(b[16:], uint16(elf.ET_DYN))
-	order.PutUint16(b[18:], uint16(host.machine))
+	order.PutUint16(b[18:], uint16(elfOf(host).machine))
 	order.PutUint32(b[20:], uint32(elf.EV_CURRENT))
 	order.PutUint64(b[32:], 64) // e_phoff
 	order.PutUint16(b[52:], 64) // e_ehsize
@@ -52,7 +52,7 @@ func TestCheckInterpreter(t *testing.T) {
 		}
 		return path
 	}
-	native, err := host.Probe()
+	native, err := Probe(host)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestCheckInterpreter(t *testing.T) {
 	if foreign.Native() {
 		foreign = Platforms()[1]
 	}
-	alien, err := foreign.Probe()
+	alien, err := Probe(foreign)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestCheckInterpreter(t *testing.T) {
 		{write("static", native, 0o755), ""},
 		{write("noexec", native, 0o644), "is not an executable file"},
 		{write("script", []byte("#!/bin/sh\n"), 0o755), "is not an ELF executable"},
-		{write("foreign", alien, 0o755), "program, not one for this " + host.Arch + " machine"},
+		{write("foreign", alien, 0o755), "program, not one for this " + host.Architecture + " machine"},
 		{writeDynamicELF(t), "is dynamically linked; the F flag needs a static QEMU"},
 		{dir, "is not an executable file"},
 	}

@@ -1,22 +1,26 @@
 package binfmt
 
-import "debug/elf"
+import (
+	"debug/elf"
+
+	"github.com/nanna-coder/build/internal/platform"
+)
 
 // Claims reports whether e handles p's programs: it matches the ELF header
 // of a static p executable and not that of this machine's own, so that a
 // catch-all ELF handler is not taken for p's emulator.
-func (e Entry) Claims(p Platform) bool {
-	if !e.Matches(p.Header(elf.ET_EXEC)) {
+func (e Entry) Claims(p platform.Platform) bool {
+	if !e.Matches(header(p, elf.ET_EXEC)) {
 		return false
 	}
-	if host, ok := hostPlatform(); ok && host.Arch != p.Arch && e.Matches(host.Header(elf.ET_EXEC)) {
+	if host, ok := hostPlatform(); ok && host.Architecture != p.Architecture && e.Matches(header(host, elf.ET_EXEC)) {
 		return false
 	}
 	return true
 }
 
 // claiming returns the entries, enabled or not, that claim p.
-func claiming(entries []Entry, p Platform) []Entry {
+func claiming(entries []Entry, p platform.Platform) []Entry {
 	var out []Entry
 	for _, e := range entries {
 		if e.Claims(p) {

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // nixDaemonSocket is where a running nix-daemon listens.
@@ -192,8 +194,8 @@ func addPlatform(conf []byte, system string, defaults []string) (out []byte, lin
 // nixDefaults are the extra platforms to keep when a new extra-platforms
 // line replaces Nix's default, as NixOS keeps i686-linux on x86_64.
 func nixDefaults() []string {
-	if host, ok := hostPlatform(); ok && host.Arch == "amd64" {
-		return []string{"i686-linux"}
+	if host, ok := hostPlatform(); ok && host.Architecture == "amd64" {
+		return []string{platform.Platform{Architecture: "386"}.System()}
 	}
 	return nil
 }

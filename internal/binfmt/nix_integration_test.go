@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/nanna-coder/build/ci"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // nixBuildProbe builds a derivation for system whose builder is program
@@ -51,18 +53,18 @@ func TestIntegrationNixBuild(t *testing.T) {
 	_, err := exec.LookPath("nix")
 	ci.Require(t, "Nix", err)
 	p := arm64(t)[0]
-	probe, err := p.Probe()
+	probe, err := Probe(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	extra := []string{"--option", "extra-platforms", p.System}
+	extra := []string{"--option", "extra-platforms", p.System()}
 
 	k := realKernel(t)
 	if entries, _, err := scan(k.procFS); err == nil && len(claiming(entries, p)) == 0 {
 		// Nothing on this machine runs arm64 yet: the build must fail.
-		_, err := nixBuildProbe(t, p.System, probe, append(extra, "--option", "sandbox", "false")...)
+		_, err := nixBuildProbe(t, p.System(), probe, append(extra, "--option", "sandbox", "false")...)
 		if err == nil || !strings.Contains(err.Error(), "Exec format error") {
-			t.Errorf("nix build of an %s derivation before Setup = %v, want Exec format error", p.System, err)
+			t.Errorf("nix build of an %s derivation before Setup = %v, want Exec format error", p.System(), err)
 		}
 	}
 	setupArm64(t)
@@ -72,20 +74,20 @@ func TestIntegrationNixBuild(t *testing.T) {
 			opts := append(extra, "--option", "sandbox", sandbox)
 			if sandbox == "true" {
 				host, _ := hostPlatform()
-				native, _ := host.Probe()
-				if _, err := nixBuildProbe(t, host.System, native, opts...); err != nil {
-					t.Skipf("the Nix sandbox does not work on this machine even for %s: %v", host.System, firstLine(err))
+				native, _ := Probe(host)
+				if _, err := nixBuildProbe(t, host.System(), native, opts...); err != nil {
+					t.Skipf("the Nix sandbox does not work on this machine even for %s: %v", host.System(), firstLine(err))
 				}
 			}
 			start := time.Now()
-			got, err := nixBuildProbe(t, p.System, probe, opts...)
+			got, err := nixBuildProbe(t, p.System(), probe, opts...)
 			if err != nil {
-				t.Fatalf("building an %s derivation after Setup: %v", p.System, err)
+				t.Fatalf("building an %s derivation after Setup: %v", p.System(), err)
 			}
-			if got != p.Arch {
-				t.Errorf("the derivation's output = %q, want %q", got, p.Arch)
+			if got != p.Architecture {
+				t.Errorf("the derivation's output = %q, want %q", got, p.Architecture)
 			}
-			t.Logf("nix build of an %s derivation with sandbox %s: %s", p.System, sandbox, time.Since(start).Round(time.Millisecond))
+			t.Logf("nix build of an %s derivation with sandbox %s: %s", p.System(), sandbox, time.Since(start).Round(time.Millisecond))
 		})
 	}
 
@@ -95,14 +97,14 @@ func TestIntegrationNixBuild(t *testing.T) {
 		var log strings.Builder
 		o := Options{Log: &log, Name: testPrefix + "%s", sys: k, root: t.TempDir(),
 			Getenv: func(string) string { return "" }}
-		t.Setenv("NIX_CONFIG", os.Getenv("NIX_CONFIG")+"\nextra-platforms = "+p.System)
-		if _, err := Setup(context.Background(), []Platform{p}, o); err != nil {
+		t.Setenv("NIX_CONFIG", os.Getenv("NIX_CONFIG")+"\nextra-platforms = "+p.System())
+		if _, err := Setup(context.Background(), []platform.Platform{p}, o); err != nil {
 			t.Fatalf("Setup() = %v\n%s", err, &log)
 		}
-		if !strings.Contains(log.String(), "Nix: builds "+p.System) {
+		if !strings.Contains(log.String(), "Nix: builds "+p.System()) {
 			t.Errorf("Setup log lacks the Nix check:\n%s", &log)
 		}
-		if _, err := Status(context.Background(), []Platform{p}, o); err != nil {
+		if _, err := Status(context.Background(), []platform.Platform{p}, o); err != nil {
 			t.Errorf("Status() after a successful Setup() = %v", err)
 		}
 	})
@@ -114,10 +116,10 @@ func TestIntegrationNixBuild(t *testing.T) {
 		o := Options{Log: &log, Name: testPrefix + "%s", sys: k, root: t.TempDir(),
 			Getenv: func(string) string { return "" }}
 		t.Setenv("NIX_CONFIG", os.Getenv("NIX_CONFIG")+"\nextra-platforms =")
-		if _, err := Setup(context.Background(), []Platform{p}, o); !errors.Is(err, ErrNixLacksPlatform) {
+		if _, err := Setup(context.Background(), []platform.Platform{p}, o); !errors.Is(err, ErrNixLacksPlatform) {
 			t.Errorf("Setup() = %v, want ErrNixLacksPlatform\n%s", err, &log)
 		}
-		if _, err := Status(context.Background(), []Platform{p}, o); !errors.Is(err, ErrNotReady) {
+		if _, err := Status(context.Background(), []platform.Platform{p}, o); !errors.Is(err, ErrNotReady) {
 			t.Errorf("Status() = %v, want ErrNotReady", err)
 		}
 	})

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // etcBinfmtD is where Setup -persist writes and Remove -persist deletes.
@@ -63,7 +65,7 @@ func bootFiles(o Options) (files []bootFile, bad []error) {
 
 // persistedBy returns the first boot file that registers p with every
 // flag in flags.
-func persistedBy(files []bootFile, p Platform, flags string) (string, bool) {
+func persistedBy(files []bootFile, p platform.Platform, flags string) (string, bool) {
 	for _, f := range files {
 		if _, ok := satisfying(claiming(f.entries, p), flags); ok {
 			return f.path, true
@@ -88,7 +90,7 @@ func writeBootFile(o Options, name, line string) (string, bool, error) {
 
 // removeBootFiles deletes the /etc/binfmt.d files whose every line claims
 // one of platforms.
-func removeBootFiles(o Options, platforms []Platform) (removed []string, err error) {
+func removeBootFiles(o Options, platforms []platform.Platform) (removed []string, err error) {
 	files, _ := bootFiles(o)
 	for _, f := range files {
 		if filepath.Dir(f.path) != o.path(etcBinfmtD) || len(f.entries) == 0 {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // The probes are ./probe cross-built for each platform, stripped and
@@ -30,10 +32,10 @@ import (
 var probes embed.FS
 
 // Probe returns the probe program of p: a static executable that prints
-// p.Arch and a newline and, when the environment variable out is set (as
-// Nix sets it for a builder), writes the same to that file.
-func (p Platform) Probe() ([]byte, error) {
-	f, err := probes.Open("probe/linux-" + p.Arch + ".gz")
+// p's GOARCH and a newline and, when the environment variable out is set
+// (as Nix sets it for a builder), writes the same to that file.
+func Probe(p platform.Platform) ([]byte, error) {
+	f, err := probes.Open("probe/linux-" + p.GOARCH() + ".gz")
 	if err != nil {
 		return nil, fmt.Errorf("reading the %s probe: %w", p, err)
 	}
@@ -79,8 +81,8 @@ func (r ProbeResult) String() string {
 	return fmt.Sprintf("works %s (%s)", where, r.Took.Round(time.Millisecond))
 }
 
-// prober runs program, the probe of p, and checks that it prints p.Arch.
-type prober func(ctx context.Context, p Platform, program []byte, chroot bool) ProbeResult
+// prober runs program, the probe of p, and checks that it prints p's GOARCH.
+type prober func(ctx context.Context, p platform.Platform, program []byte, chroot bool) ProbeResult
 
 // probeTimeout bounds one probe run; QEMU starts in milliseconds.
 const probeTimeout = 60 * time.Second
@@ -88,15 +90,15 @@ const probeTimeout = 60 * time.Second
 // runProbe writes program to a new temporary directory and runs it there
 // with an empty environment; with chroot it runs as /probe inside that
 // otherwise empty directory, which needs root (CAP_SYS_CHROOT).
-func runProbe(ctx context.Context, p Platform, program []byte, chroot bool) ProbeResult {
+func runProbe(ctx context.Context, p platform.Platform, program []byte, chroot bool) ProbeResult {
 	res := ProbeResult{Chroot: chroot}
 	out, took, err := runIsolated(ctx, program, chroot)
 	res.Output, res.Took = strings.TrimSpace(string(out)), took
 	switch {
 	case err != nil:
 		res.Err = err
-	case res.Output != p.Arch:
-		res.Err = fmt.Errorf("printed %q, want %q", abbreviate(res.Output), p.Arch)
+	case res.Output != p.GOARCH():
+		res.Err = fmt.Errorf("printed %q, want %q", abbreviate(res.Output), p.GOARCH())
 	}
 	return res
 }

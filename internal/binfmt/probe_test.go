@@ -11,8 +11,8 @@ import (
 // platform, which that platform's registration (and no other) claims.
 func TestProbes(t *testing.T) {
 	for _, p := range Platforms() {
-		t.Run(p.Arch, func(t *testing.T) {
-			program, err := p.Probe()
+		t.Run(p.Architecture, func(t *testing.T) {
+			program, err := Probe(p)
 			if err != nil {
 				t.Fatalf("Probe() = %v", err)
 			}
@@ -20,8 +20,8 @@ func TestProbes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the probe is not ELF: %v", err)
 			}
-			if f.Machine != p.machine || f.Class != p.class || f.Data != p.data || f.Type != elf.ET_EXEC {
-				t.Errorf("probe: machine %v class %v data %v type %v, want %v %v %v ET_EXEC", f.Machine, f.Class, f.Data, f.Type, p.machine, p.class, p.data)
+			if f.Machine != elfOf(p).machine || f.Class != elfOf(p).class || f.Data != elfOf(p).data || f.Type != elf.ET_EXEC {
+				t.Errorf("probe: machine %v class %v data %v type %v, want %v %v %v ET_EXEC", f.Machine, f.Class, f.Data, f.Type, elfOf(p).machine, elfOf(p).class, elfOf(p).data)
 			}
 			for _, prog := range f.Progs {
 				if prog.Type == elf.PT_INTERP {
@@ -36,7 +36,7 @@ func TestProbes(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := e.Claims(p) && e.Matches(program[:20]); got != (p.Arch == q.Arch) {
+				if got := e.Claims(p) && e.Matches(program[:20]); got != (p.Architecture == q.Architecture) {
 					t.Errorf("%s's registration matches the %s probe: %v", q, p, got)
 				}
 			}
@@ -50,16 +50,16 @@ func TestProbeNative(t *testing.T) {
 	if !ok {
 		t.Skip("no probe for this host")
 	}
-	program, err := host.Probe()
+	program, err := Probe(host)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res := runProbe(context.Background(), host, program, false)
-	if !res.OK() || res.Output != host.Arch || res.Chroot {
-		t.Errorf("runProbe(%s) = %+v, want output %q", host, res, host.Arch)
+	if !res.OK() || res.Output != host.Architecture || res.Chroot {
+		t.Errorf("runProbe(%s) = %+v, want output %q", host, res, host.Architecture)
 	}
 	other := Platforms()[0]
-	if other.Arch == host.Arch {
+	if other.Architecture == host.Architecture {
 		other = Platforms()[1]
 	}
 	if res := runProbe(context.Background(), other, program, false); res.OK() {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // Limits of a register line (fs/binfmt_misc.c).
@@ -19,8 +21,8 @@ const (
 // RegisterLine returns the line that registers p's magic under name, run
 // by interpreter with flags: ":name:M:0:magic:mask:interpreter:flags". The
 // same line, followed by a newline, is the format of an /etc/binfmt.d file.
-func RegisterLine(name string, p Platform, interpreter, flags string) string {
-	return fmt.Sprintf(":%s:M:0:%s:%s:%s:%s", name, p.Magic, p.Mask, interpreter, flags)
+func RegisterLine(name string, p platform.Platform, interpreter, flags string) string {
+	return fmt.Sprintf(":%s:M:0:%s:%s:%s:%s", name, elfOf(p).magic, elfOf(p).mask, interpreter, flags)
 }
 
 // ParseRegisterLine reads a register line as the kernel does

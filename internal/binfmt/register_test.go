@@ -44,17 +44,17 @@ func TestRegisterLineDebian(t *testing.T) {
 // platform's.
 func TestRegisterLinePlatforms(t *testing.T) {
 	for _, p := range Platforms() {
-		line := RegisterLine("qemu-"+p.QEMU, p, "/usr/bin/qemu-"+p.QEMU+"-static", "F")
+		line := RegisterLine("qemu-"+p.QEMU(), p, "/usr/bin/qemu-"+p.QEMU()+"-static", "F")
 		e, err := ParseRegisterLine(line)
 		if err != nil {
 			t.Fatalf("ParseRegisterLine(%q) = %v", line, err)
 		}
-		if e.Name != "qemu-"+p.QEMU || e.Flags != "F" || len(e.Magic) != 20 || len(e.Mask) != 20 {
+		if e.Name != "qemu-"+p.QEMU() || e.Flags != "F" || len(e.Magic) != 20 || len(e.Mask) != 20 {
 			t.Errorf("RegisterLine(%s) = %+v", p, e)
 		}
 		for _, q := range Platforms() {
 			for _, typ := range []elfType{etExec, etDyn} {
-				if got, want := e.Matches(q.Header(typ)), p.Arch == q.Arch; got != want {
+				if got, want := e.Matches(header(q, typ)), p.Architecture == q.Architecture; got != want {
 					t.Errorf("%s's line matches a %s header of type %v: %v, want %v", p, q, typ, got, want)
 				}
 			}
@@ -66,7 +66,7 @@ func TestRegisterLinePlatforms(t *testing.T) {
 // which differ only in ppc64le's and s390x's OS ABI mask byte (0xfc).
 func TestRegisterLineDebianMagic(t *testing.T) {
 	for _, p := range Platforms() {
-		line, err := os.ReadFile(filepath.Join("testdata/binfmt.d", "qemu-"+p.QEMU+".conf"))
+		line, err := os.ReadFile(filepath.Join("testdata/binfmt.d", "qemu-"+p.QEMU()+".conf"))
 		if errors.Is(err, os.ErrNotExist) {
 			continue // Debian has no x86_64 line on x86_64
 		}
@@ -84,7 +84,7 @@ func TestRegisterLineDebianMagic(t *testing.T) {
 		if diff := cmp.Diff(deb.Magic, ours.Magic); diff != "" {
 			t.Errorf("%s magic differs from Debian's (-debian +ours):\n%s", p, diff)
 		}
-		if p.Arch == "ppc64le" || p.Arch == "s390x" {
+		if p.Architecture == "ppc64le" || p.Architecture == "s390x" {
 			deb.Mask[7] = 0
 		}
 		if diff := cmp.Diff(deb.Mask, ours.Mask); diff != "" {

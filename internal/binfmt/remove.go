@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // Remove unregisters every entry that claims one of platforms, whatever
@@ -14,7 +16,7 @@ import (
 // binfmt_misc's global status. With o.Persist it also deletes the
 // /etc/binfmt.d files that register nothing but those platforms. Nix's
 // configuration is left alone. A second run changes nothing.
-func Remove(ctx context.Context, platforms []Platform, o Options) (Result, error) {
+func Remove(ctx context.Context, platforms []platform.Platform, o Options) (Result, error) {
 	k, log := o.kernel(), o.log()
 	var res Result
 	quick := o
@@ -60,8 +62,8 @@ func Remove(ctx context.Context, platforms []Platform, o Options) (Result, error
 	}
 	if nix, err := readNix(ctx, o); err == nil {
 		for _, p := range platforms {
-			if slices.Contains(nix.confPlatforms, p.System) {
-				fmt.Fprintf(log, "%s: note: %s still lists %s in extra-platforms\n", p, nix.conf, p.System)
+			if slices.Contains(nix.confPlatforms, p.System()) {
+				fmt.Fprintf(log, "%s: note: %s still lists %s in extra-platforms\n", p, nix.conf, p.System())
 			}
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 func TestRemove(t *testing.T) {
@@ -48,7 +50,7 @@ func TestRemovePersist(t *testing.T) {
 	o := testOptions(t, k, &fakeProber{}, noNix)
 	o.Persist = true
 	p := arm64(t)[0]
-	riscv, _ := lookupPlatform("riscv64")
+	riscv := platform.Platform{Architecture: "riscv64"}
 	ours := filepath.Join(o.root, "etc/binfmt.d/qemu-aarch64.conf")
 	mixed := filepath.Join(o.root, "etc/binfmt.d/mixed.conf")
 	pkg := filepath.Join(o.root, "usr/lib/binfmt.d/qemu-aarch64.conf")
@@ -57,7 +59,7 @@ func TestRemovePersist(t *testing.T) {
 	writeFile(t, pkg, RegisterLine("qemu-aarch64", p, "/usr/bin/qemu-aarch64-static", "F")+"\n")
 	var log bytes.Buffer
 	o.Log = &log
-	res, err := Remove(context.Background(), []Platform{p}, o)
+	res, err := Remove(context.Background(), []platform.Platform{p}, o)
 	if err != nil {
 		t.Fatalf("Remove() = %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // Result says what Setup or Remove changed and how the platforms stand.
@@ -33,7 +35,7 @@ type Result struct {
 //
 // Setup is idempotent: a second run changes nothing and says so. Errors of
 // one platform do not stop the others; they are returned together.
-func Setup(ctx context.Context, platforms []Platform, o Options) (Result, error) {
+func Setup(ctx context.Context, platforms []platform.Platform, o Options) (Result, error) {
 	k, log := o.kernel(), o.log()
 	var res Result
 	if !k.Mounted() {
@@ -99,7 +101,7 @@ func (s *setup) changed(format string, args ...any) {
 	s.res.Changes = append(s.res.Changes, msg)
 }
 
-func (s *setup) platform(ctx context.Context, p Platform) error {
+func (s *setup) platform(ctx context.Context, p platform.Platform) error {
 	if p.Native() {
 		fmt.Fprintf(s.log, "%s: native on this machine; nothing to set up\n", p)
 		return nil
@@ -123,7 +125,7 @@ func (s *setup) platform(ctx context.Context, p Platform) error {
 			register = false
 			if e.Has('C') && !s.o.Credentials {
 				fmt.Fprintf(s.log, "%s: warning: %s has the C flag: a setuid %s binary runs QEMU as root; "+
-					"qemu:remove %s then qemu:setup %s registers it without C\n", p, e.Name, p.Arch, p.Arch, p.Arch)
+					"qemu:remove %s then qemu:setup %s registers it without C\n", p, e.Name, p.Architecture, p.Architecture, p.Architecture)
 			}
 		} else {
 			fmt.Fprintf(s.log, "%s: %s claims it but the probe %s; registering an entry that takes precedence\n", p, describe(e), s.probe)
@@ -136,7 +138,7 @@ func (s *setup) platform(ctx context.Context, p Platform) error {
 			return err
 		}
 	} else if s.o.Interpreter != "" && !s.o.Persist {
-		fmt.Fprintf(s.log, "%s: -qemu=%s not used: nothing to register (qemu:remove %s first to replace the entry)\n", p, s.o.Interpreter, p.Arch)
+		fmt.Fprintf(s.log, "%s: -qemu=%s not used: nothing to register (qemu:remove %s first to replace the entry)\n", p, s.o.Interpreter, p.Architecture)
 	}
 	var errs []error
 	if s.o.Persist {
@@ -149,7 +151,7 @@ func (s *setup) platform(ctx context.Context, p Platform) error {
 }
 
 // register writes a new entry for p and verifies it with the probe.
-func (s *setup) register(ctx context.Context, p Platform, flags string) error {
+func (s *setup) register(ctx context.Context, p platform.Platform, flags string) error {
 	interp, err := findInterpreter(p, s.o)
 	if err != nil {
 		return err
@@ -157,7 +159,7 @@ func (s *setup) register(ctx context.Context, p Platform, flags string) error {
 	if len(interp) > maxInterpreter {
 		return fmt.Errorf("registering %s: the interpreter path %s is longer than %d characters", p, interp, maxInterpreter)
 	}
-	name := fmt.Sprintf(s.o.name(), p.QEMU)
+	name := fmt.Sprintf(s.o.name(), p.QEMU())
 	if old, ok := findEntry(s.w.entries, name); ok {
 		if !old.Claims(p) {
 			return fmt.Errorf("registering %s: an unrelated entry is called %s; remove it or rename it first", p, name)
@@ -169,7 +171,7 @@ func (s *setup) register(ctx context.Context, p Platform, flags string) error {
 		fmt.Fprintf(s.log, "%s: removed %s to replace it\n", p, describe(old))
 	}
 	if flags != "F" {
-		fmt.Fprintf(s.log, "%s: warning: registering with C: setuid %s binaries will run QEMU as root, which any local user can exploit\n", p, p.Arch)
+		fmt.Fprintf(s.log, "%s: warning: registering with C: setuid %s binaries will run QEMU as root, which any local user can exploit\n", p, p.Architecture)
 	}
 	s.line = RegisterLine(name, p, interp, flags)
 	if err := s.k.Register(s.line); err != nil {
@@ -198,12 +200,12 @@ func (s *setup) rescan() error {
 }
 
 // persist makes sure a binfmt.d file registers p at boot.
-func (s *setup) persist(p Platform, flags string) error {
+func (s *setup) persist(p platform.Platform, flags string) error {
 	if file, ok := persistedBy(s.w.boot, p, flags); ok {
 		fmt.Fprintf(s.log, "%s: registered at boot by %s\n", p, file)
 		return nil
 	}
-	name := fmt.Sprintf(s.o.name(), p.QEMU)
+	name := fmt.Sprintf(s.o.name(), p.QEMU())
 	line := s.line
 	if line == "" {
 		interp, err := findInterpreter(p, s.o)
@@ -225,11 +227,11 @@ func (s *setup) persist(p Platform, flags string) error {
 }
 
 // nix checks, and with WriteNixConf fixes, Nix's extra-platforms.
-func (s *setup) nix(ctx context.Context, p Platform) error {
+func (s *setup) nix(ctx context.Context, p platform.Platform) error {
 	if s.w.nixErr != nil {
 		return nil // warned once already
 	}
-	r := s.w.nix.check(p.System)
+	r := s.w.nix.check(p.System())
 	switch {
 	case !r.Installed:
 		fmt.Fprintf(s.log, "%s: Nix: not installed; skipping its check\n", p)
@@ -239,7 +241,7 @@ func (s *setup) nix(ctx context.Context, p Platform) error {
 		return nil
 	case !s.o.WriteNixConf:
 		conf := readOrEmpty(s.w.nix.conf)
-		_, line, _ := addPlatform(conf, p.System, nixDefaults())
+		_, line, _ := addPlatform(conf, p.System(), nixDefaults())
 		what := "add this line to " + s.w.nix.conf
 		if hasSetting(conf, "extra-platforms") {
 			what = "change the last extra-platforms line of " + s.w.nix.conf + " to"
@@ -247,14 +249,14 @@ func (s *setup) nix(ctx context.Context, p Platform) error {
 		fmt.Fprintf(s.log, "%s: Nix: %s; %s (or rerun with -writeNixConf)%s:\n    %s\n",
 			p, r.Note, what, s.restartHint(), line)
 		return fmt.Errorf("%w: emulation works, but Nix will not build %s (%s); add %q to %s, or rerun with -writeNixConf, or with -nix=false if you do not build with Nix",
-			ErrNixLacksPlatform, p.System, r.Note, line, s.w.nix.conf)
+			ErrNixLacksPlatform, p.System(), r.Note, line, s.w.nix.conf)
 	}
-	line, changed, err := writeNixConf(s.w.nix.conf, p.System)
+	line, changed, err := writeNixConf(s.w.nix.conf, p.System())
 	if err != nil {
 		return err
 	}
 	if changed {
-		s.changed("added %s to extra-platforms in %s", p.System, s.w.nix.conf)
+		s.changed("added %s to extra-platforms in %s", p.System(), s.w.nix.conf)
 		fmt.Fprintf(s.log, "%s: Nix: wrote %q to %s%s\n", p, line, s.w.nix.conf, s.restartHint())
 	}
 	nix, err := readNix(ctx, s.o)
@@ -262,8 +264,8 @@ func (s *setup) nix(ctx context.Context, p Platform) error {
 		return err
 	}
 	s.w.nix = nix
-	if r := nix.check(p.System); !r.Builds {
-		return fmt.Errorf("%w: %s still %s after writing %s (does NIX_CONFIG set extra-platforms?)", ErrNixLacksPlatform, p.System, r.Note, s.w.nix.conf)
+	if r := nix.check(p.System()); !r.Builds {
+		return fmt.Errorf("%w: %s still %s after writing %s (does NIX_CONFIG set extra-platforms?)", ErrNixLacksPlatform, p.System(), r.Note, s.w.nix.conf)
 	}
 	return nil
 }

@@ -12,9 +12,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
-func arm64(t *testing.T) []Platform {
+func arm64(t *testing.T) []platform.Platform {
 	t.Helper()
 	ps, err := ParsePlatforms("arm64")
 	if err != nil {
@@ -163,7 +165,7 @@ func TestSetupExisting(t *testing.T) {
 			if tt.fail != nil {
 				// Fail the first probe only: the new entry works.
 				pr.fail = map[string]error{"arm64": tt.fail}
-				o.probe = func(ctx context.Context, p Platform, program []byte, chroot bool) ProbeResult {
+				o.probe = func(ctx context.Context, p platform.Platform, program []byte, chroot bool) ProbeResult {
 					r := pr.run(ctx, p, program, chroot)
 					pr.fail = nil
 					return r

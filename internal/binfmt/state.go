@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // State is how one platform stands.
 type State struct {
 	// Platform is the platform described.
-	Platform Platform
+	Platform platform.Platform
 	// Entries are the binfmt_misc entries that claim the platform, enabled
 	// or not, in name order.
 	Entries []Entry
@@ -84,10 +86,10 @@ func look(ctx context.Context, o Options, k kernel) (world, error) {
 
 // state describes p; with probe set it runs p's probe when an enabled entry
 // claims it.
-func (w world) state(ctx context.Context, o Options, p Platform, probe bool) State {
+func (w world) state(ctx context.Context, o Options, p platform.Platform, probe bool) State {
 	s := State{Platform: p, Entries: claiming(w.entries, p)}
 	if !o.SkipNix {
-		s.Nix = w.nix.check(p.System)
+		s.Nix = w.nix.check(p.System())
 		if w.nixErr != nil {
 			s.Nix = NixResult{Note: w.nixErr.Error()}
 		}
@@ -100,8 +102,8 @@ func (w world) state(ctx context.Context, o Options, p Platform, probe bool) Sta
 }
 
 // probePlatform runs p's probe in an empty chroot as root, else directly.
-func probePlatform(ctx context.Context, o Options, p Platform) ProbeResult {
-	program, err := p.Probe()
+func probePlatform(ctx context.Context, o Options, p platform.Platform) ProbeResult {
+	program, err := Probe(p)
 	if err != nil {
 		return ProbeResult{Err: err}
 	}

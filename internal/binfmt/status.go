@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // Status describes every platform, runs the probe of each registered one
@@ -14,7 +16,7 @@ import (
 // and an error wrapping ErrNotReady that names each of requested that is
 // not ready (see State.Ready; Nix counts unless o.SkipNix). Status changes
 // nothing: it does not mount binfmt_misc.
-func Status(ctx context.Context, requested []Platform, o Options) ([]State, error) {
+func Status(ctx context.Context, requested []platform.Platform, o Options) ([]State, error) {
 	k := o.kernel()
 	w, err := look(ctx, o, k)
 	if err != nil {
@@ -36,7 +38,7 @@ func Status(ctx context.Context, requested []Platform, o Options) ([]State, erro
 	writeTable(log, states, requested, !o.SkipNix)
 	var errs []string
 	for _, s := range states {
-		if !slices.ContainsFunc(requested, func(p Platform) bool { return p.Arch == s.Platform.Arch }) {
+		if !slices.ContainsFunc(requested, func(p platform.Platform) bool { return p.Architecture == s.Platform.Architecture }) {
 			continue
 		}
 		if ok, why := s.Ready(!o.SkipNix); !ok {
@@ -50,7 +52,7 @@ func Status(ctx context.Context, requested []Platform, o Options) ([]State, erro
 }
 
 // writeTable prints one row per platform; requested ones are starred.
-func writeTable(w io.Writer, states []State, requested []Platform, nix bool) {
+func writeTable(w io.Writer, states []State, requested []platform.Platform, nix bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := "PLATFORM\tREADY\tENTRY\tFLAGS\tINTERPRETER\tEMULATION\tNIX\tAT BOOT"
 	if !nix {
@@ -59,7 +61,7 @@ func writeTable(w io.Writer, states []State, requested []Platform, nix bool) {
 	fmt.Fprintln(tw, header)
 	for _, s := range states {
 		name := "  " + s.Platform.String()
-		if slices.ContainsFunc(requested, func(p Platform) bool { return p.Arch == s.Platform.Arch }) {
+		if slices.ContainsFunc(requested, func(p platform.Platform) bool { return p.Architecture == s.Platform.Architecture }) {
 			name = "* " + s.Platform.String()
 		}
 		ready, _ := s.Ready(nix)

@@ -17,6 +17,7 @@ import (
 	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/images"
 	"github.com/nanna-coder/build/internal/nixbuild"
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // ErrUnsupported means the demo's program cannot be built for this machine.
@@ -62,14 +63,14 @@ func Run(ctx context.Context, opts Options) error {
 	return nil
 }
 
+// nixSystem returns the Nix system of goarch, one the demo's flake builds
+// for.
 func nixSystem(goarch string) (string, error) {
-	switch goarch {
-	case "amd64":
-		return "x86_64-linux", nil
-	case "arm64":
-		return "aarch64-linux", nil
+	p, err := platform.ParseIn(goarch, []platform.Platform{{Architecture: "amd64"}, {Architecture: "arm64"}})
+	if err != nil {
+		return "", fmt.Errorf("%w (this is %s)", ErrUnsupported, goarch)
 	}
-	return "", fmt.Errorf("%w (this is %s)", ErrUnsupported, goarch)
+	return p.System(), nil
 }
 
 // buildProgram builds the demo's static program for Linux on this

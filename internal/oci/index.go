@@ -11,14 +11,17 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/specs-go"
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // Child is one image of a multi-arch index and its platform.
 type Child struct {
 	// Image is the image for Platform.
 	Image *Image
-	// Platform is the entry's platform (see PlatformFor).
-	Platform ispec.Platform
+	// Platform is the entry's platform, written into the index as spelled
+	// (with a variant only when it names one).
+	Platform platform.Platform
 }
 
 // Index is an OCI image index over images of different platforms, as a
@@ -44,12 +47,12 @@ func NewIndex(children []Child) (*Index, error) {
 	}
 	seen := map[string]bool{}
 	for _, c := range children {
-		ps := PlatformString(c.Platform)
+		ps := c.Platform.String()
 		if seen[ps] {
 			return nil, fmt.Errorf("two images for platform %s", ps)
 		}
 		seen[ps] = true
-		p := c.Platform
+		p := c.Platform.OCI()
 		idx.Manifests = append(idx.Manifests, ispec.Descriptor{
 			MediaType: ispec.MediaTypeImageManifest,
 			Digest:    c.Image.ManifestDigest(),

@@ -78,7 +78,7 @@ func TestPushIndexChecksPlatforms(t *testing.T) {
 		{"same platform twice", []Entry{{"amd64", amd}, {"x86_64", amd}}, "two images for platform linux/amd64"},
 		{"JSON without arch", []Entry{{"amd64", &nix2container.Image{Version: 1}}}, "has no arch"},
 		{"no images", nil, "no images"},
-		{"bad platform", []Entry{{"linux/arm/seven", arm}}, "invalid platform"},
+		{"bad platform", []Entry{{"linux/arm/seven", arm}}, `unknown platform "linux/arm/seven": want arm64 (aarch64, aarch64-linux, arm64/v8)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,5 +91,50 @@ func TestPushIndexChecksPlatforms(t *testing.T) {
 				t.Errorf("%d requests reached the registry, want none", requests)
 			}
 		})
+	}
+}
+
+// TestPushIndexNixSystems pushes an index keyed by Nix system names, as
+// push:index x86_64-linux=PATH,aarch64-linux=PATH writes them.
+func TestPushIndexNixSystems(t *testing.T) {
+	host, _ := testRegistry(t, nil)
+	amd, _ := storetest.Case(t, "basic")
+	arm, _ := storetest.Case(t, "edge")
+	res, err := Index(context.Background(), []Entry{{"x86_64-linux", amd}, {"aarch64-linux", arm}}, []string{host + "/nanna/multi:nix"}, Options{Source: storetest.Root(t)})
+	if err != nil {
+		t.Fatalf("Index(x86_64-linux, aarch64-linux) = %v", err)
+	}
+	var got []string
+	for _, p := range res.Platforms {
+		got = append(got, p.Platform)
+	}
+	if diff := cmp.Diff([]string{"linux/amd64", "linux/arm64"}, got); diff != "" {
+		t.Errorf("index platforms mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestEntryPlatform(t *testing.T) {
+	tests := []struct {
+		key, arch, want, wantErr string
+	}{
+		{"amd64", "amd64", "linux/amd64", ""},
+		{"x86_64-linux", "amd64", "linux/amd64", ""},
+		{"linux/arm64", "arm64", "linux/arm64", ""},
+		{"aarch64", "arm64", "linux/arm64", ""},
+		{"aarch64-linux", "arm64", "linux/arm64", ""},
+		{"linux/arm64/v8", "arm64", "linux/arm64/v8", ""},
+		{"arm64", "aarch64", "linux/arm64", ""},
+		{"armv7l", "arm", "linux/arm/v7", ""},
+		{"arm", "arm", "linux/arm", ""},
+		{"arm64", "amd64", "", "the image JSON is for amd64, not arm64"},
+		{"arm64", "mips", "", "the image JSON is for mips, not arm64"},
+		{"amd64", "", "", "has no arch"},
+		{"mips", "mips", "", "unknown platform"},
+	}
+	for _, tt := range tests {
+		p, err := entryPlatform(Entry{tt.key, &nix2container.Image{Arch: tt.arch}})
+		if (tt.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) || (err == nil && p.String() != tt.want) {
+			t.Errorf("entryPlatform(%q, arch %q) = %v, %v, want %s, error %q", tt.key, tt.arch, p, err, tt.want, tt.wantErr)
+		}
 	}
 }

@@ -37,32 +37,6 @@ func Image(ctx context.Context, img *nix2container.Image, refs []string, opts Op
 	return res, nil
 }
 
-// Entry is one image of a multi-arch index.
-type Entry struct {
-	// Platform is the entry's platform as written on the command line:
-	// amd64, arm64, linux/arm/v7, aarch64, … (see oci.ParsePlatform).
-	Platform string
-	// Image is the image built for that platform; its JSON "arch" must
-	// name the same architecture.
-	Image *nix2container.Image
-}
-
-// Index pushes a multi-arch OCI image index over entries to every
-// reference in refs: each image as Image does (by digest, untagged), then
-// the index listing each image's manifest with its platform (os linux,
-// architecture from the JSON, variant when the platform names one). The
-// platforms are checked against the JSONs before anything is read.
-func Index(ctx context.Context, entries []Entry, refs []string, opts Options) (Result, error) {
-	start := time.Now()
-	res, err := pushIndex(ctx, entries, refs, opts)
-	res.Elapsed = time.Since(start)
-	if err != nil {
-		return res, fmt.Errorf("pushing index %s: %w", describe(refs, ""), err)
-	}
-	report(opts, res)
-	return res, nil
-}
-
 func pushImage(ctx context.Context, img *nix2container.Image, refs []string, opts Options) (Result, error) {
 	tags, err := parseRefs(refs, opts.Insecure)
 	if err != nil {
@@ -78,45 +52,6 @@ func pushImage(ctx context.Context, img *nix2container.Image, refs []string, opt
 	res := Result{Refs: refs, Digest: o.ManifestDigest(), Config: o.ConfigDigest()}
 	res.Attempts, err = write(ctx, tags, o, blobBytes(o), t, opts)
 	t.fill(&res, []*oci.Image{o})
-	return res, err
-}
-
-func pushIndex(ctx context.Context, entries []Entry, refs []string, opts Options) (Result, error) {
-	tags, err := parseRefs(refs, opts.Insecure)
-	if err != nil {
-		return Result{}, err
-	}
-	if len(entries) == 0 {
-		return Result{}, errors.New("no images for the index")
-	}
-	ctx, cancel := withTimeout(ctx, opts.Timeout)
-	defer cancel()
-	children := make([]oci.Child, len(entries))
-	for i, e := range entries {
-		p, err := oci.PlatformFor(e.Platform, e.Image.Arch)
-		if err != nil {
-			return Result{}, err
-		}
-		children[i].Platform = p
-	}
-	t := &tally{}
-	var res Result
-	imgs := make([]*oci.Image, len(entries))
-	for i, e := range entries {
-		o, err := oci.NewImage(ctx, e.Image, oci.Options{Gzip: opts.Gzip, Source: opts.Source, OnBlob: t.observer(i)})
-		if err != nil {
-			return Result{}, fmt.Errorf("platform %s: %w", oci.PlatformString(children[i].Platform), err)
-		}
-		imgs[i], children[i].Image = o, o
-		res.Platforms = append(res.Platforms, Platform{Platform: oci.PlatformString(children[i].Platform), Digest: o.ManifestDigest(), Config: o.ConfigDigest()})
-	}
-	idx, err := oci.NewIndex(children)
-	if err != nil {
-		return Result{}, err
-	}
-	res.Refs, res.Digest = refs, idx.IndexDigest()
-	res.Attempts, err = write(ctx, tags, idx, blobBytes(imgs...), t, opts)
-	t.fill(&res, imgs)
 	return res, err
 }
 

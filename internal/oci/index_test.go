@@ -1,0 +1,50 @@
+package oci
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/v1/validate"
+
+	"github.com/nanna-coder/build/internal/platform"
+	"github.com/nanna-coder/build/internal/storetest"
+)
+
+func TestIndex(t *testing.T) {
+	src := storetest.Root(t)
+	var children []Child
+	for key, name := range map[string]string{"amd64": "basic", "arm64": "edge"} {
+		n2c, _ := storetest.Case(t, name)
+		p, err := platform.Parse(key)
+		if err != nil || p.GOARCH() != n2c.Arch {
+			t.Fatalf("Parse(%q) = %v, %v, want the case's arch %s", key, p, err, n2c.Arch)
+		}
+		// gzip: validate reads layers through gzip only.
+		img, err := NewImage(context.Background(), n2c, Options{Source: src, Gzip: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		children = append(children, Child{Image: img, Platform: p})
+	}
+	idx, err := NewIndex(children)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Index(idx); err != nil {
+		t.Errorf("validate.Index() = %v", err)
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range m.Manifests {
+		c := children[i]
+		if d.Digest.String() != c.Image.ManifestDigest().String() || d.Platform == nil || d.Platform.Architecture != c.Platform.Architecture || d.Platform.OS != "linux" {
+			t.Errorf("index entry %d = %s %+v, want %s %+v", i, d.Digest, d.Platform, c.Image.ManifestDigest(), c.Platform)
+		}
+	}
+	if _, err := NewIndex(append(children, children[0])); err == nil || !strings.Contains(err.Error(), "two images for platform") {
+		t.Errorf("NewIndex() with a platform twice = %v, want an error", err)
+	}
+}
