@@ -3,9 +3,11 @@ package load
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/distribution/reference"
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/identity"
@@ -70,11 +72,17 @@ func present(ctx context.Context, c Client, id digest.Digest) (bool, error) {
 	return false, fmt.Errorf("inspecting image %s: %w", id, err)
 }
 
-// heldChainIDs collects the chain IDs of every layer stack the daemon's
-// images are built from: for each image, the chain IDs of all prefixes of its
-// RootFS layers.
-func heldChainIDs(ctx context.Context, c Client) (map[digest.Digest]bool, error) {
-	list, err := c.ImageList(ctx, client.ImageListOptions{All: true})
+// heldChainIDs collects the chain IDs of every layer stack held by the
+// images tagged in one of repos (any tag): for each such image, the chain
+// IDs of all prefixes of its RootFS layers. Only those images are inspected:
+// an inspect costs as much as the image's config is large, and the daemon's
+// other images are rarely built on the same bottom layers.
+func heldChainIDs(ctx context.Context, c Client, repos []string) (map[digest.Digest]bool, error) {
+	if len(repos) == 0 {
+		return map[digest.Digest]bool{}, nil
+	}
+	// Several reference filters select the images matching any of them.
+	list, err := c.ImageList(ctx, client.ImageListOptions{Filters: make(client.Filters).Add("reference", repos...)})
 	if err != nil {
 		return nil, fmt.Errorf("listing the daemon's images: %w", err)
 	}
@@ -108,4 +116,23 @@ func heldChainIDs(ctx context.Context, c Client) (map[digest.Digest]bool, error)
 		}
 	}
 	return held, nil
+}
+
+// repositories returns the familiar repository names (nanna-coder-ollama,
+// ghcr.io/owner/repo/ollama) of refs, each once: the reference filter
+// patterns that match every tag of them. refs are valid references.
+func repositories(refs ...[]string) []string {
+	var repos []string
+	for _, list := range refs {
+		for _, ref := range list {
+			named, err := reference.ParseNormalizedNamed(ref)
+			if err != nil {
+				continue
+			}
+			if name := reference.FamiliarName(named); !slices.Contains(repos, name) {
+				repos = append(repos, name)
+			}
+		}
+	}
+	return repos
 }
