@@ -15,9 +15,6 @@ type Client interface {
 	// ImageInspect finds an image by ID or reference; a missing image is an
 	// error for which errdefs.IsNotFound is true.
 	ImageInspect(ctx context.Context, image string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
-	// ImageList lists the daemon's images (their IDs and tags; RootFS needs
-	// ImageInspect); a reference filter keeps the images with a matching tag.
-	ImageList(ctx context.Context, opts client.ImageListOptions) (client.ImageListResult, error)
 	// ImageRemove deletes an image; without Force the daemon refuses (a
 	// conflict, errdefs.IsConflict) while a container uses it. Removed by
 	// ID, an image tagged in one repository loses those tags too.

@@ -73,30 +73,23 @@ func present(ctx context.Context, c Client, id digest.Digest) (bool, error) {
 }
 
 // heldChainIDs collects the chain IDs of every layer stack held by the
-// images tagged in one of repos (any tag): for each such image, the chain
-// IDs of all prefixes of its RootFS layers. Only those images are inspected:
-// an inspect costs as much as the image's config is large, and the daemon's
-// other images are rarely built on the same bottom layers.
-func heldChainIDs(ctx context.Context, c Client, repos []string) (map[digest.Digest]bool, error) {
-	if len(repos) == 0 {
-		return map[digest.Digest]bool{}, nil
-	}
-	// Several reference filters select the images matching any of them.
-	list, err := c.ImageList(ctx, client.ImageListOptions{Filters: make(client.Filters).Add("reference", repos...)})
-	if err != nil {
-		return nil, fmt.Errorf("listing the daemon's images: %w", err)
-	}
-	layers := make([][]string, len(list.Items))
+// images refs name: for each such image, the chain IDs of all prefixes of its
+// RootFS layers. Only those images are inspected, by reference, and nothing
+// is listed: on the classic store, listing and inspecting both read the
+// config of every image concerned, which costs as much as the config is
+// large (an unrelated 50 MB config costs a listing 0.4 s).
+func heldChainIDs(ctx context.Context, c Client, refs []string) (map[digest.Digest]bool, error) {
+	layers := make([][]string, len(refs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
-	for i, item := range list.Items {
+	for i, ref := range refs {
 		g.Go(func() error {
-			res, err := c.ImageInspect(gctx, item.ID)
+			res, err := c.ImageInspect(gctx, ref)
 			if cerrdefs.IsNotFound(err) {
-				return nil // removed meanwhile
+				return nil
 			}
 			if err != nil {
-				return fmt.Errorf("inspecting image %s: %w", item.ID, err)
+				return fmt.Errorf("inspecting image %s: %w", ref, err)
 			}
 			layers[i] = res.RootFS.Layers
 			return nil
@@ -118,21 +111,21 @@ func heldChainIDs(ctx context.Context, c Client, repos []string) (map[digest.Dig
 	return held, nil
 }
 
-// repositories returns the familiar repository names (nanna-coder-ollama,
-// ghcr.io/owner/repo/ollama) of refs, each once: the reference filter
-// patterns that match every tag of them. refs are valid references.
-func repositories(refs ...[]string) []string {
-	var repos []string
-	for _, list := range refs {
+// candidates returns the references of lists, each once, in their familiar
+// form with the tag made explicit (nanna-coder-ollama:latest). The
+// references are valid.
+func candidates(lists ...[]string) []string {
+	var refs []string
+	for _, list := range lists {
 		for _, ref := range list {
 			named, err := reference.ParseNormalizedNamed(ref)
 			if err != nil {
 				continue
 			}
-			if name := reference.FamiliarName(named); !slices.Contains(repos, name) {
-				repos = append(repos, name)
+			if s := reference.FamiliarString(reference.TagNameOnly(named)); !slices.Contains(refs, s) {
+				refs = append(refs, s)
 			}
 		}
 	}
-	return repos
+	return refs
 }

@@ -42,7 +42,7 @@ func TestIntegrationHolderRemovedDuringUpload(t *testing.T) {
 		}
 		p.open()
 	}()
-	res, err := Image(context.Background(), proxied, changed, Options{Refs: []string{"nanna-test-holder:changed"}})
+	res, err := Image(context.Background(), proxied, changed, Options{Refs: []string{"nanna-test-holder:changed"}, Related: []string{"nanna-test-holder:base"}})
 	if err != nil {
 		t.Fatalf("Image() with the holding image removed during the upload = %v", err)
 	}
@@ -89,7 +89,8 @@ func TestIntegrationInterruptedAfterUpload(t *testing.T) {
 }
 
 // TestIntegrationUnrelatedImageNotInspected loads a tiny image next to one
-// whose config is 50 MB: the big one is never inspected.
+// whose config is 50 MB: the big one is never inspected, nor are the images
+// listed (a listing reads every config, filters or not).
 func TestIntegrationUnrelatedImageNotInspected(t *testing.T) {
 	c, dial := daemon(t)
 	stamp := fmt.Sprint(time.Now().UnixNano())
@@ -111,6 +112,9 @@ func TestIntegrationUnrelatedImageNotInspected(t *testing.T) {
 	}
 	if n := p.count(bigID); n != 0 {
 		t.Errorf("the image with the 50 MB config was inspected %d times, want 0", n)
+	}
+	if n := p.count("/images/json"); n != 0 {
+		t.Errorf("the images were listed %d times, want 0: the daemon reads every config to list them", n)
 	}
 	t.Logf("tiny load next to a 50 MB config: %s, %d inspects", res.Elapsed, p.count("/json"))
 }

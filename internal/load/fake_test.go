@@ -24,9 +24,8 @@ import (
 // another store): it unpacks the whole archive, then, as it commits, skips
 // layers whose chain ID it holds at that moment, checks every layer it reads
 // against the config's diff_ids, and creates the image under the config
-// digest. It lists images with the reference filter, refuses to remove an
-// image that is tagged or used by a container unless forced, and counts
-// calls.
+// digest. It refuses to remove an image that is tagged or used by a
+// container unless forced, and counts calls.
 type fakeDaemon struct {
 	mu         sync.Mutex
 	store      Store
@@ -66,7 +65,7 @@ func (f *fakeDaemon) ImageInspect(ctx context.Context, id string, _ ...client.Im
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if target, ok := f.tags[id]; ok {
+	if target, ok := f.tags[familiar(id)]; ok {
 		id = target
 	}
 	f.inspected[id]++
@@ -78,38 +77,13 @@ func (f *fakeDaemon) ImageInspect(ctx context.Context, id string, _ ...client.Im
 		RootFS: image.RootFS{Type: "layers", Layers: layers}}}, nil
 }
 
-// ImageList lists the images; with reference filters, only the tagged
-// images one of whose tags matches a pattern as moby matches them
-// (reference.FamiliarMatch: the whole familiar reference or its name).
-func (f *fakeDaemon) ImageList(ctx context.Context, o client.ImageListOptions) (client.ImageListResult, error) {
-	if err := f.count(ctx, "ImageList"); err != nil {
-		return client.ImageListResult{}, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	patterns := o.Filters["reference"]
-	var res client.ImageListResult
-	for id := range f.images {
-		tags := f.tagsOf(id)
-		if len(patterns) > 0 && !slices.ContainsFunc(tags, func(tag string) bool { return matchesAny(patterns, tag) }) {
-			continue
-		}
-		res.Items = append(res.Items, image.Summary{ID: id, RepoTags: tags, Containers: -1, SharedSize: -1})
-	}
-	return res, nil
-}
-
-func matchesAny(patterns map[string]bool, tag string) bool {
-	ref, err := reference.ParseNormalizedNamed(tag)
+// familiar normalizes a reference as the daemon does (app → app:latest).
+func familiar(ref string) string {
+	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		return false
+		return ref
 	}
-	for pattern := range patterns {
-		if ok, _ := reference.FamiliarMatch(pattern, ref); ok {
-			return true
-		}
-	}
-	return false
+	return reference.FamiliarString(reference.TagNameOnly(named))
 }
 
 // tagsOf lists the references of an image; f.mu is held.
@@ -167,7 +141,7 @@ func (f *fakeDaemon) ImageTag(ctx context.Context, o client.ImageTagOptions) (cl
 	if _, ok := f.images[o.Source]; !ok {
 		return client.ImageTagResult{}, cerrdefs.ErrNotFound.WithMessage("no such image: " + o.Source)
 	}
-	f.tags[o.Target] = o.Source
+	f.tags[familiar(o.Target)] = o.Source
 	return client.ImageTagResult{}, nil
 }
 

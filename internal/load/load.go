@@ -19,11 +19,11 @@ type Options struct {
 	// Refs are the references to tag the image with, the image's own
 	// name:tag first. At least one is required.
 	Refs []string
-	// Related names other images (references; the tag does not matter)
-	// whose images may hold this image's lower layers, such as the other
-	// images of the configuration. On the classic store, layers are left out
-	// of the archive when an image tagged in the repository of a Ref or of a
-	// Related reference holds them; other images are never inspected.
+	// Related names other images (references; a missing tag means latest)
+	// that may hold this image's lower layers, such as the other images of
+	// the configuration. On the classic store, layers are left out of the
+	// archive when an image a Ref or a Related reference names holds them
+	// (Refs find the build they replace); other images are never inspected.
 	Related []string
 	// Attempts is how often a transient failure (daemon unreachable,
 	// connection reset, daemon busy) is tried in all; < 1 means 1. A digest
@@ -69,8 +69,8 @@ type Result struct {
 // Image loads img into the daemon reached through dial and tags it with
 // opts.Refs. If the daemon already has an image with the same ID it only
 // tags it. Otherwise it streams a docker-archive that leaves out the layers
-// the images of opts.Refs' and opts.Related's repositories hold (classic
-// image store only), verifying every layer's size and digest as it goes; a
+// the images named by opts.Refs and opts.Related hold (classic image store
+// only), verifying every layer's size and digest as it goes; a
 // mismatch aborts the stream, so the daemon creates and tags nothing. If a
 // layer left out is gone by the time the daemon looks for it (its image was
 // removed during the upload), the archive is sent once more with every

@@ -37,7 +37,7 @@ func once(ctx context.Context, dial Dial, img *nix2container.Image, config []byt
 	listed := make(chan struct{})
 	go func() {
 		defer close(listed)
-		held, heldErr = heldChainIDs(ctx, c, repositories(opts.Refs, opts.Related))
+		held, heldErr = heldChainIDs(ctx, c, candidates(opts.Refs, opts.Related))
 	}()
 	res.Store, err = DetectStore(ctx, c)
 	<-listed
