@@ -118,10 +118,10 @@ func (env Env) loadOptions(refs []string) load.Options {
 	}
 }
 
-// related names every configured image in each of its repositories (its own
-// name and the registry's), so that a load leaves out the layers the images
-// of the configuration share (load:all loads them one after another for
-// this) or an earlier build of one left in the daemon.
+// related names every configured image by each of its references (its own
+// name:tag and the registry's), so that a load leaves out the layers the
+// images of the configuration share (load:all loads them one after another
+// for this) or an earlier build of one left in the daemon.
 func (env Env) related() []string {
 	var refs []string
 	for _, img := range env.Config.Images {
