@@ -15,7 +15,7 @@ const StoreDir = "/nix/store"
 
 // ErrOutsideStore is wrapped by the errors about a store path or layer-path
 // that leaves the Nix store, lexically or through a symlink.
-var ErrOutsideStore = errors.New("outside the Nix store " + StoreDir)
+var ErrOutsideStore = errors.New("outside " + StoreDir + ", the Nix store")
 
 // rebuildHint ends the errors about paths nix2container would never write.
 const rebuildHint = "only store paths are read (rebuild the image JSON with nix build)"

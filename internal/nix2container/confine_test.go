@@ -19,18 +19,18 @@ func TestParseRefusesPathsOutsideStore(t *testing.T) {
 	}{
 		{"store path", `"paths":[{"path":"/nix/store/aaaa-x"}]`, ""},
 		{"store path, unclean", `"paths":[{"path":"/nix/store/./aaaa-x/"}]`, ""},
-		{"file outside", `"paths":[{"path":"/tmp/x/secret"}]`, "layer 0: paths[0].path /tmp/x/secret is outside the Nix store"},
-		{"dot-dot out of the store", `"paths":[{"path":"/nix/store/../../tmp/x"}]`, "paths[0].path /nix/store/../../tmp/x is outside the Nix store"},
-		{"second path", `"paths":[{"path":"/nix/store/aaaa-x"},{"path":"/etc"}]`, "paths[1].path /etc is outside the Nix store"},
-		{"relative", `"paths":[{"path":"nix/store/aaaa-x"}]`, "is outside the Nix store"},
-		{"the store itself", `"paths":[{"path":"/nix/store"}]`, "is outside the Nix store"},
-		{"the store with a slash", `"paths":[{"path":"/nix/store/"}]`, "is outside the Nix store"},
-		{"store dot-dot", `"paths":[{"path":"/nix/store/.."}]`, "is outside the Nix store"},
+		{"file outside", `"paths":[{"path":"/tmp/x/secret"}]`, "layer 0: paths[0].path /tmp/x/secret is outside /nix/store, the Nix store"},
+		{"dot-dot out of the store", `"paths":[{"path":"/nix/store/../../tmp/x"}]`, "paths[0].path /nix/store/../../tmp/x is outside /nix/store, the Nix store"},
+		{"second path", `"paths":[{"path":"/nix/store/aaaa-x"},{"path":"/etc"}]`, "paths[1].path /etc is outside /nix/store, the Nix store"},
+		{"relative", `"paths":[{"path":"nix/store/aaaa-x"}]`, "is outside /nix/store, the Nix store"},
+		{"the store itself", `"paths":[{"path":"/nix/store"}]`, "is outside /nix/store, the Nix store"},
+		{"the store with a slash", `"paths":[{"path":"/nix/store/"}]`, "is outside /nix/store, the Nix store"},
+		{"store dot-dot", `"paths":[{"path":"/nix/store/.."}]`, "is outside /nix/store, the Nix store"},
 		{"below a store path", `"paths":[{"path":"/nix/store/aaaa-x/bin/sh"}]`, "paths[0].path /nix/store/aaaa-x/bin/sh is not a store path"},
 		{"layer-path", `"layer-path":"/nix/store/bbbb-docker-image/x"`, ""},
-		{"layer-path outside", `"layer-path":"/etc/shadow"`, "layer 0: layer-path /etc/shadow is outside the Nix store"},
-		{"layer-path dot-dot", `"layer-path":"/nix/store/../etc/passwd"`, "layer-path /nix/store/../etc/passwd is outside the Nix store"},
-		{"layer-path the store", `"layer-path":"/nix/store/."`, "is outside the Nix store"},
+		{"layer-path outside", `"layer-path":"/etc/shadow"`, "layer 0: layer-path /etc/shadow is outside /nix/store, the Nix store"},
+		{"layer-path dot-dot", `"layer-path":"/nix/store/../etc/passwd"`, "layer-path /nix/store/../etc/passwd is outside /nix/store, the Nix store"},
+		{"layer-path the store", `"layer-path":"/nix/store/."`, "is outside /nix/store, the Nix store"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,9 +84,9 @@ func TestLayerPathSymlinkOutOfStore(t *testing.T) {
 		layerPath string
 		want      string // substring of the error; "" to accept
 	}{
-		{"relative symlink out", "/nix/store/1111-blob", "layer 0: layer-path /nix/store/1111-blob is outside the Nix store"},
-		{"absolute symlink out", "/nix/store/2222-abs", "layer 0: layer-path /nix/store/2222-abs is outside the Nix store"},
-		{"store path is a symlink to a directory out", "/nix/store/3333-dir/shadow", "layer 0: layer-path /nix/store/3333-dir/shadow is outside the Nix store"},
+		{"relative symlink out", "/nix/store/1111-blob", "layer 0: layer-path /nix/store/1111-blob is outside /nix/store, the Nix store"},
+		{"absolute symlink out", "/nix/store/2222-abs", "layer 0: layer-path /nix/store/2222-abs is outside /nix/store, the Nix store"},
+		{"store path is a symlink to a directory out", "/nix/store/3333-dir/shadow", "layer 0: layer-path /nix/store/3333-dir/shadow is outside /nix/store, the Nix store"},
 		{"symlink within the store", "/nix/store/5555-link-in-store", ""},
 	}
 	for _, tt := range tests {
@@ -106,7 +106,7 @@ func TestLayerPathSymlinkOutOfStore(t *testing.T) {
 			// Even without Check, nothing outside the store is read.
 			var out bytes.Buffer
 			_, err = img.StreamLayer(context.Background(), 0, &out, s.opts)
-			if err == nil || !strings.Contains(err.Error(), "outside the Nix store") {
+			if err == nil || !strings.Contains(err.Error(), "outside /nix/store, the Nix store") {
 				t.Errorf("StreamLayer() = %v, want an error saying the layer-path is outside the Nix store", err)
 			}
 			if out.Len() != 0 {
