@@ -108,6 +108,7 @@ func (env Env) nixRunner() nixer {
 func (env Env) loadOptions(refs []string) load.Options {
 	return load.Options{
 		Refs:       refs,
+		Related:    env.related(),
 		Attempts:   env.Config.Loading.Retries.MaxAttempts,
 		RetryDelay: env.Config.Loading.Retries.Delay,
 		Timeout:    env.Config.Loading.Timeout,
@@ -115,6 +116,18 @@ func (env Env) loadOptions(refs []string) load.Options {
 		Verbose:    env.Verbose,
 		Progress:   env.Progress,
 	}
+}
+
+// related names every configured image by each of its references (its own
+// name:tag and the registry's), so that a load leaves out the layers the
+// images of the configuration share (load:all loads them one after another
+// for this) or an earlier build of one left in the daemon.
+func (env Env) related() []string {
+	var refs []string
+	for _, img := range env.Config.Images {
+		refs = append(refs, env.Config.Refs(img, "", "")...)
+	}
+	return refs
 }
 
 func (env Env) nixOptions() nixbuild.Options {

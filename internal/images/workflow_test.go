@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -198,5 +199,17 @@ func TestLoadWithCopyToDockerDaemon(t *testing.T) {
 	}
 	if len(n.builds) != 0 || len(d.tags) != 0 {
 		t.Errorf("built %v and tagged %v, want only nix2container's script to run", n.builds, d.tags)
+	}
+}
+
+func TestLoadOptionsNameRelatedImages(t *testing.T) {
+	env, _, _ := testEnv(t, map[string]string{"GITHUB_REPOSITORY": "me/nanna-coder"})
+	related := env.loadOptions([]string{"nanna-coder-ollama:dev"}).Related
+	for _, img := range env.Config.Images {
+		for _, want := range []string{img.Name + ":latest", "ghcr.io/me/nanna-coder/" + img.Short + ":latest"} {
+			if !slices.Contains(related, want) {
+				t.Errorf("loadOptions().Related = %v, want it to name %s", related, want)
+			}
+		}
 	}
 }

@@ -20,7 +20,9 @@ type stallingDaemon struct {
 }
 
 func (s *stallingDaemon) ImageLoad(ctx context.Context, r io.Reader, _ ...client.ImageLoadOption) (client.ImageLoadResult, error) {
-	s.count("ImageLoad")
+	if err := s.count(ctx, "ImageLoad"); err != nil {
+		return nil, err
+	}
 	buf := make([]byte, 512)
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, err
@@ -54,7 +56,7 @@ func TestImageInterrupted(t *testing.T) {
 				}
 			}}
 			dial := func(ctx context.Context) (Client, io.Closer, error) {
-				d.count("Dial")
+				_ = d.count(ctx, "Dial")
 				return d, io.NopCloser(nil), nil
 			}
 			_, err := Image(ctx, dial, img, Options{Refs: []string{"app:latest"}, Source: src, Timeout: tt.timeout, Attempts: 3})

@@ -15,8 +15,10 @@ type Client interface {
 	// ImageInspect finds an image by ID or reference; a missing image is an
 	// error for which errdefs.IsNotFound is true.
 	ImageInspect(ctx context.Context, image string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
-	// ImageList lists the daemon's images (their IDs; RootFS needs ImageInspect).
-	ImageList(ctx context.Context, opts client.ImageListOptions) (client.ImageListResult, error)
+	// ImageRemove deletes an image; without Force the daemon refuses (a
+	// conflict, errdefs.IsConflict) while a container uses it. Removed by
+	// ID, an image tagged in one repository loses those tags too.
+	ImageRemove(ctx context.Context, image string, opts client.ImageRemoveOptions) (client.ImageRemoveResult, error)
 	// ImageLoad reads a docker-archive from the reader until EOF and returns
 	// the daemon's JSON message stream, which the caller closes.
 	ImageLoad(ctx context.Context, input io.Reader, opts ...client.ImageLoadOption) (client.ImageLoadResult, error)

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/client"
@@ -19,69 +21,134 @@ import (
 )
 
 // fakeDaemon behaves like a Docker Engine with the classic image store (or
-// another store): it unpacks the archive, skips layers whose chain ID it
-// holds, checks every layer it reads against the config's diff_ids, and
-// creates the image under the config digest. It counts calls.
+// another store): it unpacks the whole archive, then, as it commits, skips
+// layers whose chain ID it holds at that moment, checks every layer it reads
+// against the config's diff_ids, and creates the image under the config
+// digest. It refuses to remove an image that is tagged or used by a
+// container unless forced, and counts calls.
 type fakeDaemon struct {
-	mu       sync.Mutex
-	store    Store
-	images   map[string][]string // image ID → RootFS layers
-	tags     map[string]string   // reference → image ID
-	calls    map[string]int
-	received [][]string // per ImageLoad: names of the layer files in the archive
-	loadErr  string     // an errorDetail to answer every load with
+	mu         sync.Mutex
+	store      Store
+	images     map[string][]string // image ID → RootFS layers
+	tags       map[string]string   // reference → image ID
+	containers map[string]bool     // image IDs a container uses
+	calls      map[string]int
+	inspected  map[string]int // image ID → ImageInspect calls
+	received   [][]string     // per ImageLoad: names of the layer files in the archive
+	loadErr    string         // an errorDetail to answer every load with
+	// onRead runs after each archive entry is read, before the commit:
+	// what happens on the daemon, or to the client, during the upload.
+	onRead func(name string)
+	// onCommit runs once the image is created, before the daemon answers.
+	onCommit func(id string)
 }
 
 var _ Client = (*fakeDaemon)(nil)
 
 func newFakeDaemon(store Store) *fakeDaemon {
-	return &fakeDaemon{store: store, images: map[string][]string{}, tags: map[string]string{}, calls: map[string]int{}}
+	return &fakeDaemon{store: store, images: map[string][]string{}, tags: map[string]string{}, containers: map[string]bool{},
+		calls: map[string]int{}, inspected: map[string]int{}}
 }
 
-func (f *fakeDaemon) count(name string) {
+// count records a call; like the real client, a call with a done context
+// fails before it reaches the daemon.
+func (f *fakeDaemon) count(ctx context.Context, name string) error {
 	f.mu.Lock()
 	f.calls[name]++
 	f.mu.Unlock()
+	return ctx.Err()
 }
 
 func (f *fakeDaemon) ImageInspect(ctx context.Context, id string, _ ...client.ImageInspectOption) (client.ImageInspectResult, error) {
-	f.count("ImageInspect")
+	if err := f.count(ctx, "ImageInspect"); err != nil {
+		return client.ImageInspectResult{}, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if target, ok := f.tags[id]; ok {
+	if target, ok := f.tags[familiar(id)]; ok {
 		id = target
 	}
+	f.inspected[id]++
 	layers, ok := f.images[id]
 	if !ok {
 		return client.ImageInspectResult{}, cerrdefs.ErrNotFound.WithMessage("no such image: " + id)
 	}
-	return client.ImageInspectResult{InspectResponse: image.InspectResponse{ID: id, RootFS: image.RootFS{Type: "layers", Layers: layers}}}, nil
+	return client.ImageInspectResult{InspectResponse: image.InspectResponse{ID: id, RepoTags: f.tagsOf(id),
+		RootFS: image.RootFS{Type: "layers", Layers: layers}}}, nil
 }
 
-func (f *fakeDaemon) ImageList(ctx context.Context, _ client.ImageListOptions) (client.ImageListResult, error) {
-	f.count("ImageList")
+// familiar normalizes a reference as the daemon does (app → app:latest).
+func familiar(ref string) string {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return ref
+	}
+	return reference.FamiliarString(reference.TagNameOnly(named))
+}
+
+// tagsOf lists the references of an image; f.mu is held.
+func (f *fakeDaemon) tagsOf(id string) []string {
+	var tags []string
+	for ref, target := range f.tags {
+		if target == id {
+			tags = append(tags, ref)
+		}
+	}
+	slices.Sort(tags)
+	return tags
+}
+
+// ImageRemove deletes an image by ID as moby does without force: not while
+// a container uses it or a tag names it.
+func (f *fakeDaemon) ImageRemove(ctx context.Context, id string, o client.ImageRemoveOptions) (client.ImageRemoveResult, error) {
+	if err := f.count(ctx, "ImageRemove"); err != nil {
+		return client.ImageRemoveResult{}, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var res client.ImageListResult
-	for id := range f.images {
-		res.Items = append(res.Items, image.Summary{ID: id})
+	if _, ok := f.images[id]; !ok {
+		return client.ImageRemoveResult{}, cerrdefs.ErrNotFound.WithMessage("no such image: " + id)
 	}
-	return res, nil
+	if !o.Force && (f.containers[id] || len(f.tagsOf(id)) > 0) {
+		return client.ImageRemoveResult{}, cerrdefs.ErrConflict.WithMessage("conflict: unable to delete " + id + " (must be forced)")
+	}
+	f.removeLocked(id)
+	return client.ImageRemoveResult{Items: []image.DeleteResponse{{Deleted: id}}}, nil
+}
+
+// remove deletes an image and its tags, as docker rmi -f does.
+func (f *fakeDaemon) remove(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.removeLocked(id)
+}
+
+func (f *fakeDaemon) removeLocked(id string) {
+	delete(f.images, id)
+	for ref, target := range f.tags {
+		if target == id {
+			delete(f.tags, ref)
+		}
+	}
 }
 
 func (f *fakeDaemon) ImageTag(ctx context.Context, o client.ImageTagOptions) (client.ImageTagResult, error) {
-	f.count("ImageTag")
+	if err := f.count(ctx, "ImageTag"); err != nil {
+		return client.ImageTagResult{}, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, ok := f.images[o.Source]; !ok {
 		return client.ImageTagResult{}, cerrdefs.ErrNotFound.WithMessage("no such image: " + o.Source)
 	}
-	f.tags[o.Target] = o.Source
+	f.tags[familiar(o.Target)] = o.Source
 	return client.ImageTagResult{}, nil
 }
 
 func (f *fakeDaemon) Info(ctx context.Context, _ client.InfoOptions) (client.SystemInfoResult, error) {
-	f.count("Info")
+	if err := f.count(ctx, "Info"); err != nil {
+		return client.SystemInfoResult{}, err
+	}
 	info := system.Info{Driver: "overlay2"}
 	if f.store == Containerd {
 		info.DriverStatus = [][2]string{{"driver-type", "io.containerd.snapshotter.v1"}}
@@ -90,7 +157,9 @@ func (f *fakeDaemon) Info(ctx context.Context, _ client.InfoOptions) (client.Sys
 }
 
 func (f *fakeDaemon) ServerVersion(ctx context.Context, _ client.ServerVersionOptions) (client.ServerVersionResult, error) {
-	f.count("ServerVersion")
+	if err := f.count(ctx, "ServerVersion"); err != nil {
+		return client.ServerVersionResult{}, err
+	}
 	res := client.ServerVersionResult{Version: "20.10.24"}
 	if f.store == Podman {
 		res.Components = []system.ComponentVersion{{Name: "Podman Engine", Version: "4.3.1"}}
@@ -99,7 +168,9 @@ func (f *fakeDaemon) ServerVersion(ctx context.Context, _ client.ServerVersionOp
 }
 
 func (f *fakeDaemon) ImageLoad(ctx context.Context, r io.Reader, _ ...client.ImageLoadOption) (client.ImageLoadResult, error) {
-	f.count("ImageLoad")
+	if err := f.count(ctx, "ImageLoad"); err != nil {
+		return nil, err
+	}
 	files := map[string][]byte{}
 	var names []string
 	tr := tar.NewReader(r)
@@ -117,6 +188,13 @@ func (f *fakeDaemon) ImageLoad(ctx context.Context, r io.Reader, _ ...client.Ima
 		}
 		files[hdr.Name] = data
 		names = append(names, hdr.Name)
+		if f.onRead != nil {
+			f.onRead(hdr.Name)
+		}
+	}
+	// The HTTP client sends the request body to its end before the answer.
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return nil, fmt.Errorf("reading the upload: %w", err)
 	}
 	f.mu.Lock()
 	f.received = append(f.received, names)
@@ -127,6 +205,9 @@ func (f *fakeDaemon) ImageLoad(ctx context.Context, r io.Reader, _ ...client.Ima
 	id, err := f.create(files)
 	if err != nil {
 		return answer(fmt.Sprintf(`{"errorDetail":{"message":%q}}`, err.Error())), nil
+	}
+	if f.onCommit != nil {
+		f.onCommit(id)
 	}
 	return answer(fmt.Sprintf(`{"stream":"Loaded image ID: %s\n"}`, id)), nil
 }
@@ -164,7 +245,7 @@ func (f *fakeDaemon) create(files map[string][]byte) (string, error) {
 		}
 		data, ok := files[manifest[0].Layers[i]]
 		if !ok {
-			return "", fmt.Errorf("open %s: no such file or directory", manifest[0].Layers[i])
+			return "", fmt.Errorf("open /var/lib/docker/tmp/docker-import-1234567890/%s: no such file or directory", manifest[0].Layers[i])
 		}
 		if got := fmt.Sprintf("sha256:%x", sha256.Sum256(data)); got != d {
 			return "", fmt.Errorf("invalid diffID for layer %d: expected %q, got %q", i, d, got)
@@ -191,10 +272,13 @@ func answer(stream string) client.ImageLoadResult {
 // errors, and counts its calls.
 func (f *fakeDaemon) dialer(failures ...error) Dial {
 	return func(ctx context.Context) (Client, io.Closer, error) {
-		f.count("Dial")
+		err := f.count(ctx, "Dial")
 		f.mu.Lock()
 		n := f.calls["Dial"]
 		f.mu.Unlock()
+		if err != nil {
+			return nil, nil, err
+		}
 		if n <= len(failures) {
 			return nil, nil, failures[n-1]
 		}

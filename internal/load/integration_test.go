@@ -164,7 +164,7 @@ func TestIntegrationDelta(t *testing.T) {
 			changed := storeImage(t, nil, false, trees...)
 			cfg, _ := changed.ConfigBlob()
 			removeImage(t, c, digest.FromBytes(cfg).String())
-			res, err := Image(context.Background(), dial, changed, Options{Refs: []string{"nanna-test-delta:changed"}})
+			res, err := Image(context.Background(), dial, changed, Options{Refs: []string{"nanna-test-delta:changed"}, Related: []string{"nanna-test-delta:base"}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,6 +19,12 @@ type Options struct {
 	// Refs are the references to tag the image with, the image's own
 	// name:tag first. At least one is required.
 	Refs []string
+	// Related names other images (references; a missing tag means latest)
+	// that may hold this image's lower layers, such as the other images of
+	// the configuration. On the classic store, layers are left out of the
+	// archive when an image a Ref or a Related reference names holds them
+	// (Refs find the build they replace); other images are never inspected.
+	Related []string
 	// Attempts is how often a transient failure (daemon unreachable,
 	// connection reset, daemon busy) is tried in all; < 1 means 1. A digest
 	// mismatch or bad input is never retried.
@@ -40,6 +46,8 @@ type Options struct {
 	Source nix2container.Options
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
+	// settle replaces settleTimeout when set (tests).
+	settle time.Duration
 }
 
 // Result describes a finished load.
@@ -54,14 +62,20 @@ type Result struct {
 	Attempts int           // attempts made
 	Legacy   string        // the older nix2container tar rules the image needed, if any
 	Elapsed  time.Duration
+
+	uploaded bool // a complete archive reached the daemon, which may have created the image
 }
 
 // Image loads img into the daemon reached through dial and tags it with
 // opts.Refs. If the daemon already has an image with the same ID it only
 // tags it. Otherwise it streams a docker-archive that leaves out the layers
-// the daemon holds (classic image store only), verifying every layer's size
-// and digest as it goes; a mismatch aborts the stream, so the daemon creates
-// and tags nothing.
+// the images named by opts.Refs and opts.Related hold (classic image store
+// only), verifying every layer's size and digest as it goes; a
+// mismatch aborts the stream, so the daemon creates and tags nothing. If a
+// layer left out is gone by the time the daemon looks for it (its image was
+// removed during the upload), the archive is sent once more with every
+// layer. A load that fails after the daemon had the whole archive removes
+// the image it created, if nobody tagged or uses it.
 func Image(ctx context.Context, dial Dial, img *nix2container.Image, opts Options) (Result, error) {
 	start := time.Now()
 	name := img.Source
@@ -89,6 +103,11 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 			return Result{}, fmt.Errorf("invalid image reference %q: %w", ref, err)
 		}
 	}
+	for _, ref := range opts.Related {
+		if _, err := reference.ParseNormalizedNamed(ref); err != nil {
+			return Result{}, fmt.Errorf("invalid related image reference %q: %w", ref, err)
+		}
+	}
 	if err := img.Check(opts.Source); err != nil {
 		return Result{}, err
 	}
@@ -108,9 +127,11 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 	}
 	var res Result
 	legacy := ""
+	uploaded := false
 	for attempt := 1; ; attempt++ {
 		res, err = once(ctx, dial, img, config, opts)
 		res.Attempts, res.Legacy = attempt, legacy
+		uploaded = uploaded || res.uploaded
 		var mismatch *nix2container.MismatchError
 		if errors.As(err, &mismatch) && mismatch.Legacy != "" && legacy == "" {
 			// The JSON came from an older nix2container; its digests are
@@ -128,6 +149,9 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 		if serr := sleep(ctx, opts.RetryDelay); serr != nil {
 			break
 		}
+	}
+	if err != nil && uploaded {
+		err = removeCreated(ctx, dial, res.ID, err, opts)
 	}
 	if err != nil && context.Cause(ctx) != nil && ctx.Err() != nil && !errors.Is(err, context.Cause(ctx)) {
 		err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)

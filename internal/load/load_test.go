@@ -90,7 +90,7 @@ func TestImageSendsOnlyMissingLayers(t *testing.T) {
 			}
 			tamper(t, src, img, 2, "bin/app", "application v2")
 			img2 := relayer(t, img, src, 2)
-			opts.Refs = []string{"app:v2"}
+			opts.Refs, opts.Related = []string{"app:v2"}, []string{"app:v1"}
 			res, err := Image(context.Background(), d.dialer(), img2, opts)
 			if err != nil {
 				t.Fatalf("Image() after a top-layer change = %v", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
@@ -36,7 +37,7 @@ func once(ctx context.Context, dial Dial, img *nix2container.Image, config []byt
 	listed := make(chan struct{})
 	go func() {
 		defer close(listed)
-		held, heldErr = heldChainIDs(ctx, c)
+		held, heldErr = heldChainIDs(ctx, c, candidates(opts.Refs, opts.Related))
 	}()
 	res.Store, err = DetectStore(ctx, c)
 	<-listed
@@ -52,12 +53,16 @@ func once(ctx context.Context, dial Dial, img *nix2container.Image, config []byt
 	if err != nil {
 		return res, err
 	}
-	for i := range img.Layers {
-		if p.held[i] {
-			res.Held = append(res.Held, i)
+	err = streamPlan(ctx, c, p, opts, &res)
+	if i, ok := leftOutMissing(err, p); ok {
+		// Another plan cannot be wrong in the same way: it holds back nothing.
+		fmt.Fprintf(logOf(opts), "layer %d, left out because the daemon held it, is gone (the image holding it was removed during the upload): sending every layer\n", i+1)
+		if p, err = newPlan(img, config, nil, opts.Source); err != nil {
+			return res, err
 		}
+		err = streamPlan(ctx, c, p, opts, &res)
 	}
-	if err := stream(ctx, c, p, opts, &res); err != nil {
+	if err != nil {
 		return res, err
 	}
 	if res.Store == GraphDriver {
@@ -74,64 +79,34 @@ func once(ctx context.Context, dial Dial, img *nix2container.Image, config []byt
 	return res, tag(ctx, c, id, opts.Refs, &res)
 }
 
-// stream pipes the archive into ImageLoad. A failure on either side stops
-// the other: the writer's error closes the pipe so the daemon sees a broken
-// upload, and the daemon's early answer closes the reader so the writer
-// stops. The writer's own error (a digest mismatch, a missing file) wins over
-// the daemon's view of the broken upload.
-func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	pipe := newBufferedPipe()
-	bar := newProgress(opts, p.sendBytes())
-	var writeErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		writeErr = writeArchive(ctx, bar.proxy(pipe), p, opts.Source, func(i int, n int64) {
-			res.Sent = append(res.Sent, i)
-			res.Bytes += n
-			layerLine(opts, p, i, n)
-		})
-		if errors.Is(writeErr, errDaemonDone) && p.complete {
-			writeErr = nil // only the end-of-archive padding was cut off
+// streamPlan streams p, with res's layer lists and byte count reset to p's.
+func streamPlan(ctx context.Context, c Client, p *plan, opts Options, res *Result) error {
+	res.Sent, res.Held, res.Bytes = nil, nil, 0
+	for i, held := range p.held {
+		if held {
+			res.Held = append(res.Held, i)
 		}
-		pipe.CloseWrite(writeErr)
-	}()
-	readErr := func() error {
-		resp, err := c.ImageLoad(ctx, pipe, client.ImageLoadWithQuiet(true))
-		if err != nil {
-			return fmt.Errorf("sending the archive to the daemon: %w", err)
-		}
-		defer resp.Close()
-		lines, err := readResponse(resp)
-		if opts.Verbose {
-			for _, l := range lines {
-				fmt.Fprintf(logOf(opts), "  daemon: %s\n", l)
-			}
-		}
-		return err
-	}()
-	pipe.CloseRead(errDaemonDone)
-	if readErr != nil {
-		cancel()
 	}
-	<-done
-	bar.done(writeErr == nil && readErr == nil)
-	switch {
-	case writeErr != nil && !errors.Is(writeErr, errDaemonDone):
-		return writeErr
-	case readErr != nil:
-		return readErr
-	case writeErr != nil:
-		return errors.New("the daemon answered before it had read the whole archive")
-	}
-	return nil
+	return stream(ctx, c, p, opts, res)
 }
 
-// errDaemonDone ends the archive writer when the daemon answered before the
-// archive was complete.
-var errDaemonDone = errors.New("the daemon closed the upload")
+// leftOutMissing returns the layer the daemon could not find when the
+// archive left it out because the daemon held it: the image holding it was
+// removed during the upload, and the daemon, which looks layers up only once
+// it has the whole archive, then looked for its file in the archive ("open
+// …/docker-import-…/<digest>.tar: no such file or directory").
+func leftOutMissing(err error, p *plan) (int, bool) {
+	var de *daemonError
+	if !errors.As(err, &de) || !strings.Contains(de.msg, "no such file or directory") {
+		return 0, false
+	}
+	for i, name := range p.files {
+		if p.held[i] && !p.send[i] && strings.Contains(de.msg, "/"+name) {
+			return i, true
+		}
+	}
+	return 0, false
+}
 
 func tag(ctx context.Context, c Client, id digest.Digest, refs []string, res *Result) error {
 	for _, ref := range refs {

@@ -17,6 +17,8 @@ const pipeDepth = 16
 type bufferedPipe struct {
 	chunks    chan []byte
 	done      chan struct{} // closed when the reader gives up
+	drained   chan struct{} // closed when the reader has read everything up to a clean end
+	isDrained bool          // drained is closed; only the reader touches it
 	closeOnce sync.Once
 	readErr   error // why the reader gave up; set before done is closed
 	writeErr  error // why the writer stopped; set before chunks is closed
@@ -26,7 +28,7 @@ type bufferedPipe struct {
 }
 
 func newBufferedPipe() *bufferedPipe {
-	return &bufferedPipe{chunks: make(chan []byte, pipeDepth), done: make(chan struct{})}
+	return &bufferedPipe{chunks: make(chan []byte, pipeDepth), done: make(chan struct{}), drained: make(chan struct{})}
 }
 
 // Write queues a copy of p, waiting while the queue is full.
@@ -48,6 +50,10 @@ func (p *bufferedPipe) Write(b []byte) (int, error) {
 		return 0, p.readErr
 	}
 }
+
+// Drained is closed once the reader has read the whole stream and its clean
+// end (CloseWrite(nil)): for the upload, the daemon has been sent every byte.
+func (p *bufferedPipe) Drained() <-chan struct{} { return p.drained }
 
 // CloseWrite ends the stream: the reader sees err after the queued chunks,
 // or io.EOF when err is nil. Call it once.
@@ -110,6 +116,10 @@ func (p *bufferedPipe) next() error {
 	if !ok {
 		if p.writeErr != nil {
 			return p.writeErr
+		}
+		if !p.isDrained {
+			p.isDrained = true
+			close(p.drained)
 		}
 		return io.EOF
 	}

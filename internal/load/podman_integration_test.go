@@ -33,7 +33,7 @@ func TestIntegrationPodman(t *testing.T) {
 	dial := DialEnv(getenv)
 	c, closer, err := dial(context.Background())
 	ci.Require(t, "Podman at "+host, err)
-	defer closer.Close()
+	t.Cleanup(func() { closer.Close() }) // after the removal below
 	img, err := nix2container.ReadFile(filepath.Join(fixtureCases, "layered", "image.json"))
 	if err != nil {
 		t.Fatal(err)

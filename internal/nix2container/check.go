@@ -5,16 +5,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 )
 
 // Check is a preflight run before any streaming. For every layer it checks
 // that the rewrite and perms regexes compile (Go RE2) and that perms modes
-// parse as octal; for a layer with a layer-path, that it is an absolute path
-// under /nix/store/ naming a regular file; for a layer without one, that
-// every store path exists (paths are not read when a layer-path is set).
+// parse as octal; for a layer with a layer-path, that it names a regular
+// file inside StoreDir once every symlink is resolved; for a layer without
+// one, that every store path is a direct child of StoreDir and exists
+// (paths are not read when a layer-path is set).
 // Files are looked up under opts.Root. All problems are returned, joined
 // with errors.Join.
 func (img *Image) Check(opts Options) error {
@@ -64,15 +63,20 @@ func checkOptions(i int, l Layer) []error {
 	return errs
 }
 
-// checkLayerPath checks that a layer-path is a regular file in the store.
+// checkLayerPath checks that a layer-path is a regular file in the store,
+// symlinks resolved.
 func checkLayerPath(i int, lp string, opts Options) error {
-	if !filepath.IsAbs(lp) || !strings.HasPrefix(filepath.Clean(lp), "/nix/store/") {
-		return fmt.Errorf("layer-path %s of layer %d is outside /nix/store", lp, i)
-	}
-	info, err := os.Stat(opts.fsPath(lp))
+	file, err := opts.layerFile(lp)
 	switch {
+	case errors.Is(err, ErrOutsideStore):
+		return fmt.Errorf("layer %d: layer-path %w", i, err)
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("layer-path %s of layer %d is missing: build or realise it first (nix build / nix-store --realise)", lp, i)
+	case err != nil:
+		return fmt.Errorf("checking layer-path %s of layer %d: %w", lp, i, err)
+	}
+	info, err := os.Stat(file)
+	switch {
 	case err != nil:
 		return fmt.Errorf("checking layer-path %s of layer %d: %w", lp, i, err)
 	case !info.Mode().IsRegular():
@@ -81,8 +85,12 @@ func checkLayerPath(i int, lp string, opts Options) error {
 	return nil
 }
 
-// checkStorePath checks that a store path exists (it may be a symlink).
+// checkStorePath checks that a store path is one and exists (it may be a
+// symlink).
 func checkStorePath(i int, p string, opts Options) error {
+	if err := confineStorePath(p); err != nil {
+		return fmt.Errorf("layer %d: path %w", i, err)
+	}
 	_, err := os.Lstat(opts.fsPath(p))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -30,9 +30,9 @@ func TestCheck(t *testing.T) {
 		{"paths not needed with a layer-path", []Layer{layer("/nix/store/7777-base/sub/blob.tar", Path{Path: "/nix/store/9999-gone"})}, nil},
 		{"missing store path", []Layer{layer("", here), layer("", here, Path{Path: "/nix/store/9999-gone"})},
 			[]string{"store path /nix/store/9999-gone of layer 1 is missing: build or realise it first (nix build / nix-store --realise)"}},
-		{"layer-path outside the store", []Layer{layer("/tmp/layer.tar")}, []string{"layer-path /tmp/layer.tar of layer 0 is outside /nix/store"}},
-		{"relative layer-path", []Layer{layer("nix/store/2222-tars/layer.tar")}, []string{"outside /nix/store"}},
-		{"layer-path escaping the store", []Layer{layer("/nix/store/../etc/passwd")}, []string{"outside /nix/store"}},
+		{"layer-path outside the store", []Layer{layer("/tmp/layer.tar")}, []string{"layer 0: layer-path /tmp/layer.tar is outside /nix/store, the Nix store"}},
+		{"relative layer-path", []Layer{layer("nix/store/2222-tars/layer.tar")}, []string{"is outside /nix/store, the Nix store"}},
+		{"layer-path escaping the store", []Layer{layer("/nix/store/../etc/passwd")}, []string{"is outside /nix/store, the Nix store"}},
 		{"missing layer-path", []Layer{layer("/nix/store/2222-tars/other.tar")}, []string{"layer-path /nix/store/2222-tars/other.tar of layer 0 is missing"}},
 		{"layer-path is a directory", []Layer{layer("/nix/store/3333-dir")}, []string{"not a regular file"}},
 		{"bad rewrite regex", []Layer{layer("", withOpts(PathOptions{Rewrite: Rewrite{Regex: "^/nix/store/1111-c++("}}))},
@@ -40,7 +40,7 @@ func TestCheck(t *testing.T) {
 		{"bad perms regex and mode", []Layer{layer("", here), layer("", withOpts(PathOptions{Perms: []Perm{{Regex: "*"}, {Regex: ".*", Mode: "rwx"}}}))},
 			[]string{"layer 1, path /nix/store/1111-here: perms[0] regex", `perms[1] mode "rwx" is not octal`}},
 		{"everything at once", []Layer{layer("/tmp/x"), layer("", Path{Path: "/nix/store/9999-gone"}, withOpts(PathOptions{Perms: []Perm{{Regex: "("}}}))},
-			[]string{"outside /nix/store", "9999-gone of layer 1 is missing", "perms[0] regex"}},
+			[]string{"layer 0: layer-path /tmp/x is outside /nix/store, the Nix store", "9999-gone of layer 1 is missing", "perms[0] regex"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,8 +1,8 @@
 package nix2container
 
 import (
+	"path"
 	"path/filepath"
-	"strings"
 	"time"
 
 	digest "github.com/opencontainers/go-digest"
@@ -98,10 +98,12 @@ type Perm struct {
 
 // Options control how layer tars are produced.
 type Options struct {
-	// Root is prepended to every absolute path when reading files (tests use a
-	// directory laid out as <Root>/nix/store/...). Tar names, rewrite regexes
-	// and perms regexes still see the logical /nix/store/... path. "" means the
-	// real filesystem.
+	// Root is where the Nix store is read: files of /nix/store/... are read
+	// from <Root>/nix/store/... (tests use a temporary directory laid out
+	// like that). Tar names, rewrite regexes and perms regexes still see the
+	// logical /nix/store/... path, and paths must still be in StoreDir: the
+	// store moves as a whole, nothing else becomes readable. "" means the
+	// real /nix/store.
 	Root string
 	// Rules selects the tar rule set; the zero value is the current one.
 	Rules Rules
@@ -172,14 +174,9 @@ func (l Layer) compressed() bool {
 	return l.Digest != l.DiffID
 }
 
-// fsPath maps a logical path (as written in the JSON) to the path read on disk.
+// fsPath maps a logical path (as written in the JSON) to the path read on
+// disk: the path cleaned as an absolute path, so that ".." never climbs
+// above Root, under Root.
 func (o Options) fsPath(p string) string {
-	if o.Root == "" {
-		return p
-	}
-	root := strings.TrimSuffix(filepath.Clean(o.Root), "/")
-	if strings.HasPrefix(p, "/") {
-		return root + p
-	}
-	return root + "/" + p
+	return filepath.Join(o.Root, path.Clean("/"+p))
 }

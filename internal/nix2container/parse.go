@@ -54,8 +54,10 @@ func ReadFile(path string) (*Image, error) {
 // Parse parses and validates an image JSON written by nix2container v1.0.0
 // (2023-02) or later. It checks the version, and for each layer the digests,
 // the media type, that it has paths or a layer-path, that an uncompressed
-// layer's digest equals its diff_ids, and that the size is not negative. The
-// first problem found is returned, naming the layer and the field.
+// layer's digest equals its diff_ids, that the size is not negative, and,
+// without touching the filesystem, that every store path is a direct child of
+// StoreDir and the layer-path is inside it (Check also resolves symlinks).
+// The first problem found is returned, naming the layer and the field.
 func Parse(data []byte) (*Image, error) {
 	var probe struct {
 		Version *int `json:"version"`
@@ -118,6 +120,14 @@ func convertLayer(rl rawLayer) (Layer, error) {
 	for j, p := range rl.Paths {
 		if p.Path == "" {
 			return Layer{}, fmt.Errorf("paths[%d].path: empty", j)
+		}
+		if err := confineStorePath(p.Path); err != nil {
+			return Layer{}, fmt.Errorf("paths[%d].path %w", j, err)
+		}
+	}
+	if rl.LayerPath != "" {
+		if err := confineLayerPath(rl.LayerPath); err != nil {
+			return Layer{}, fmt.Errorf("layer-path %w", err)
 		}
 	}
 	return Layer{

@@ -20,7 +20,10 @@ const holdbackSize = 1024
 // (digest != diff_id) with a gzip media type it also verifies the
 // decompressed stream against diff_id; zstd layers are checked by digest
 // only. The size is checked when known (Size, or the layer-path file size
-// for pulled layers with size 0). On a mismatch it returns a *MismatchError;
+// for pulled layers with size 0), and w never receives more bytes than that
+// size, so a writer that holds exactly Size bytes, such as a tar entry, sees
+// the *MismatchError rather than failing itself. On a mismatch it returns a
+// *MismatchError;
 // for a digest mismatch of a paths-based layer it first runs Diagnose.
 func (img *Image) StreamLayer(ctx context.Context, i int, w io.Writer, opts Options) (int64, error) {
 	if i < 0 || i >= len(img.Layers) {
@@ -33,7 +36,11 @@ func (img *Image) StreamLayer(ctx context.Context, i int, w io.Writer, opts Opti
 	}
 	hb := &holdback{w: w}
 	blobHash := digest.SHA256.Digester()
-	writers := []io.Writer{blobHash.Hash(), hb}
+	var out io.Writer = hb
+	if wantSize != 0 || l.LayerPath != "" {
+		out = &capWriter{w: hb, left: wantSize}
+	}
+	writers := []io.Writer{blobHash.Hash(), out}
 
 	var diff *diffVerifier
 	if l.compressed() && isGzip(l.MediaType) {
@@ -135,6 +142,26 @@ func gunzipDigest(r io.Reader) (digest.Digest, error) {
 		return "", fmt.Errorf("decompressing gzip: %w", err)
 	}
 	return d.Digest(), nil
+}
+
+// capWriter passes at most left bytes to w and drops the rest, reporting
+// them written: the blob is still counted and hashed to the end, so the
+// mismatch names the size the store gives.
+type capWriter struct {
+	w    io.Writer
+	left int64
+}
+
+// Write implements io.Writer.
+func (c *capWriter) Write(p []byte) (int, error) {
+	k := min(int64(len(p)), c.left)
+	if k > 0 {
+		if _, err := c.w.Write(p[:k]); err != nil {
+			return 0, err
+		}
+		c.left -= k
+	}
+	return len(p), nil
 }
 
 // holdback passes writes through to w except the last holdbackSize bytes,

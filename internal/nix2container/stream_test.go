@@ -143,6 +143,7 @@ func TestStreamMismatch(t *testing.T) {
 	}{
 		{"same size", "tampered!!!\n", "digest"},
 		{"different size", strings.Repeat("x", 600), "size"},
+		{"grown past the held-back KiB", strings.Repeat("x", 8192), "size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,11 @@ func (l Layer) BlobSize(opts Options) (int64, error) {
 	if l.Size != 0 || l.LayerPath == "" {
 		return l.Size, nil
 	}
-	info, err := os.Stat(opts.fsPath(l.LayerPath))
+	file, err := opts.layerFile(l.LayerPath)
+	if err != nil {
+		return 0, fmt.Errorf("reading layer-path %w", err)
+	}
+	info, err := os.Stat(file)
 	if err != nil {
 		return 0, fmt.Errorf("reading layer-path %s: %w", l.LayerPath, err)
 	}
@@ -35,7 +39,10 @@ func (l Layer) BlobSize(opts Options) (int64, error) {
 
 // WriteBlob writes the layer's raw blob to w and returns the number of bytes
 // written. A layer-path file is copied as is (it takes precedence over
-// paths); otherwise the paths are tarred under opts.Rules. The blob is not
+// paths); otherwise the paths are tarred under opts.Rules. Nothing outside
+// StoreDir is read: a layer-path that resolves out of it and a path that is
+// not a store path are refused before any byte is written, and symlinks in
+// store paths are tarred as symlinks, never followed. The blob is not
 // verified (see Image.StreamLayer). ctx is checked between entries.
 func (l Layer) WriteBlob(ctx context.Context, w io.Writer, opts Options) (int64, error) {
 	if l.LayerPath != "" {
@@ -44,9 +51,13 @@ func (l Layer) WriteBlob(ctx context.Context, w io.Writer, opts Options) (int64,
 	return writeTar(ctx, w, l.Paths, opts)
 }
 
-// copyLayerPath copies a ready-made blob.
+// copyLayerPath copies a ready-made blob, refusing one outside the store.
 func copyLayerPath(ctx context.Context, w io.Writer, layerPath string, opts Options) (int64, error) {
-	f, err := os.Open(opts.fsPath(layerPath))
+	file, err := opts.layerFile(layerPath)
+	if err != nil {
+		return 0, fmt.Errorf("reading layer-path %w", err)
+	}
+	f, err := os.Open(file)
 	if err != nil {
 		return 0, fmt.Errorf("reading layer-path %s: %w", layerPath, err)
 	}

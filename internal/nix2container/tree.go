@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -141,10 +142,15 @@ func splitPath(p string) []string {
 	return parts
 }
 
-// walk visits logical and, when it is a directory, everything below it in
-// lexical order, like filepath.Walk: symlinks are not followed, not even
-// when logical itself is one. Files are read under o.Root.
+// walk visits the store path logical and, when it is a directory,
+// everything below it in lexical order, like filepath.Walk: symlinks are
+// not followed, not even when logical itself is one (it is cleaned first, so
+// a trailing slash cannot make Lstat follow it). Files are read under o.Root.
 func walk(ctx context.Context, logical string, o Options, fn func(string, fs.FileInfo) error) error {
+	if err := confineStorePath(logical); err != nil {
+		return fmt.Errorf("path %w", err)
+	}
+	logical = path.Clean(logical)
 	info, err := os.Lstat(o.fsPath(logical))
 	if err != nil {
 		return fmt.Errorf("reading store path %s: %w", logical, err)

@@ -1,0 +1,120 @@
+//go:build integration
+
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/moby/client"
+	"github.com/opencontainers/go-digest"
+)
+
+// TestIntegrationHolderRemovedDuringUpload removes the image holding the
+// layers a delta load leaves out while the upload is held, as `docker rmi`
+// during a load does; the load then sends every layer once more.
+func TestIntegrationHolderRemovedDuringUpload(t *testing.T) {
+	c, dial := daemon(t)
+	stamp := fmt.Sprint(time.Now().UnixNano())
+	base := storeImage(t, nil, false, storeTree{"lib/a": "a " + stamp}, storeTree{"lib/b": "b " + stamp}, storeTree{"bin/c": "c " + stamp})
+	cfg, _ := base.ConfigBlob()
+	baseID := digest.FromBytes(cfg).String()
+	removeImage(t, c, baseID)
+	if _, err := Image(context.Background(), dial, base, Options{Refs: []string{"nanna-test-holder:base"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A top layer of 1 MiB, so that the upload is held before its end.
+	changed := storeImage(t, nil, false, storeTree{"lib/a": "a " + stamp}, storeTree{"lib/b": "b " + stamp},
+		storeTree{"bin/c": strings.Repeat("changed "+stamp, 1<<20/len(stamp))})
+	cfg, _ = changed.ConfigBlob()
+	removeImage(t, c, digest.FromBytes(cfg).String())
+	p, proxied := startProxy(t, holdUpload, 256<<10)
+	go func() {
+		<-p.reached
+		_, err := c.ImageRemove(context.Background(), baseID, client.ImageRemoveOptions{Force: true})
+		if err != nil {
+			t.Errorf("removing the holding image during the upload: %v", err)
+		}
+		p.open()
+	}()
+	res, err := Image(context.Background(), proxied, changed, Options{Refs: []string{"nanna-test-holder:changed"}, Related: []string{"nanna-test-holder:base"}})
+	if err != nil {
+		t.Fatalf("Image() with the holding image removed during the upload = %v", err)
+	}
+	if diff := cmp.Diff([]int{0, 1, 2}, res.Sent); diff != "" {
+		t.Errorf("layers sent mismatch (-want +got):\n%s", diff)
+	}
+	if got := p.count("/images/load"); got != 2 {
+		t.Errorf("%d uploads, want the delta and one with every layer", got)
+	}
+	got, err := c.ImageInspect(context.Background(), "nanna-test-holder:changed")
+	if err != nil || got.ID != res.ID.String() || len(got.RootFS.Layers) != 3 {
+		t.Errorf("inspecting the loaded image: %v, %v; want %s with 3 layers", got.ID, err, res.ID)
+	}
+}
+
+// TestIntegrationInterruptedAfterUpload interrupts a load when the daemon
+// has created the image (its answer is held): the image is removed.
+func TestIntegrationInterruptedAfterUpload(t *testing.T) {
+	c, _ := daemon(t)
+	stamp := fmt.Sprint(time.Now().UnixNano())
+	img := storeImage(t, nil, false, storeTree{"lib/a": "a " + stamp}, storeTree{"bin/app": "app " + stamp})
+	cfg, _ := img.ConfigBlob()
+	id := digest.FromBytes(cfg).String()
+	removeImage(t, c, id)
+	p, proxied := startProxy(t, holdAnswer, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-p.reached
+		if _, err := c.ImageInspect(context.Background(), id); err != nil {
+			t.Errorf("the daemon has no image %s when it answers the upload: %v", id, err)
+		}
+		cancel() // Ctrl-C
+		p.open()
+	}()
+	_, err := Image(ctx, proxied, img, Options{Refs: []string{"nanna-test-interrupted-late:it"}})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "nothing was tagged") {
+		t.Fatalf("Image() = %v, want it interrupted with nothing tagged", err)
+	}
+	t.Log(err)
+	if _, err := c.ImageInspect(context.Background(), id); err == nil {
+		t.Errorf("image %s exists after the interrupted load", id)
+	}
+}
+
+// TestIntegrationUnrelatedImageNotInspected loads a tiny image next to one
+// whose config is 50 MB: the big one is never inspected, nor are the images
+// listed (a listing reads every config, filters or not).
+func TestIntegrationUnrelatedImageNotInspected(t *testing.T) {
+	c, dial := daemon(t)
+	stamp := fmt.Sprint(time.Now().UnixNano())
+	big := storeImage(t, nil, false, storeTree{"lib/big": "big " + stamp})
+	big.Config.Labels = map[string]string{"padding": strings.Repeat("x", 50<<20)}
+	cfg, _ := big.ConfigBlob()
+	bigID := digest.FromBytes(cfg).String()
+	removeImage(t, c, bigID)
+	if _, err := Image(context.Background(), dial, big, Options{Refs: []string{"nanna-test-bigconfig:it"}}); err != nil {
+		t.Fatal(err)
+	}
+	tiny := storeImage(t, nil, false, storeTree{"bin/tiny": "tiny " + stamp})
+	cfg, _ = tiny.ConfigBlob()
+	removeImage(t, c, digest.FromBytes(cfg).String())
+	p, proxied := startProxy(t, noGate, 0)
+	res, err := Image(context.Background(), proxied, tiny, Options{Refs: []string{"nanna-test-tiny:it"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := p.count(bigID); n != 0 {
+		t.Errorf("the image with the 50 MB config was inspected %d times, want 0", n)
+	}
+	if n := p.count("/images/json"); n != 0 {
+		t.Errorf("the images were listed %d times, want 0: the daemon reads every config to list them", n)
+	}
+	t.Logf("tiny load next to a 50 MB config: %s, %d inspects", res.Elapsed, p.count("/json"))
+}
