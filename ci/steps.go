@@ -53,7 +53,7 @@ func UnitTests() []Step {
 }
 
 // FuzzTime is each fuzz target's budget in `go tool mage unit`.
-const FuzzTime = "20s"
+const FuzzTime = "15s"
 
 // Fuzz is one fuzz target.
 type Fuzz struct {
@@ -66,6 +66,7 @@ type Fuzz struct {
 func FuzzTargets() []Fuzz {
 	return []Fuzz{
 		{"./internal/nix2container", "FuzzParse"},
+		{"./internal/nix2container", "FuzzConfine"},
 		{"./internal/models", "FuzzSetHash"},
 	}
 }

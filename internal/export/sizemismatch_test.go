@@ -31,9 +31,6 @@ func TestStorePathThatGrewIsDiagnosed(t *testing.T) {
 	}
 	for name, export := range exports {
 		t.Run(name, func(t *testing.T) {
-			if name == "archive" {
-				t.Skip("needs load archive writer fix")
-			}
 			src := storetest.Root(t)
 			img, _ := storetest.Case(t, "layered")
 			path := img.Layers[2].Paths[0].Path
