@@ -61,3 +61,28 @@ func removeUntagged(ctx context.Context, dial Dial, id digest.Digest) (bool, err
 	}
 	return true, nil
 }
+
+// removeRecord runs after a failed load that wrote the image record ref
+// into containerd itself: the name is removed again if it still points at
+// id (without Force, so a container using the image keeps it), and the
+// image goes with it unless something else names it.
+func removeRecord(ctx context.Context, dial Dial, id digest.Digest, ref string, loadErr error, opts Options) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	c, closer, err := dial(ctx)
+	if err != nil {
+		return fmt.Errorf("%w; the daemon may keep image %s as %s (docker rmi %s removes it): %v", loadErr, id, ref, ref, err)
+	}
+	defer closer.Close()
+	got, err := c.ImageInspect(ctx, ref)
+	if err != nil || got.ID != id.String() {
+		return loadErr
+	}
+	if _, err := c.ImageRemove(ctx, ref, client.ImageRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) && !cerrdefs.IsConflict(err) {
+		return fmt.Errorf("%w; the daemon may keep image %s as %s (docker rmi %s removes it): %v", loadErr, id, ref, ref, err)
+	}
+	if opts.Verbose {
+		fmt.Fprintf(logOf(opts), "removed %s, which this load created\n", ref)
+	}
+	return loadErr
+}

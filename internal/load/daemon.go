@@ -8,6 +8,7 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/distribution/reference"
+	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/identity"
@@ -33,31 +34,39 @@ const (
 
 // DetectStore tells the image store apart from Info and ServerVersion.
 func DetectStore(ctx context.Context, c Client) (Store, error) {
+	store, _, err := detect(ctx, c)
+	return store, err
+}
+
+// detect returns the image store and, for Docker, the daemon's Info (its
+// containerd socket, for the containerd store).
+func detect(ctx context.Context, c Client) (Store, system.Info, error) {
 	v, err := c.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {
-		return Unknown, fmt.Errorf("asking the daemon for its version: %w", err)
+		return Unknown, system.Info{}, fmt.Errorf("asking the daemon for its version: %w", err)
 	}
 	if strings.Contains(strings.ToLower(v.Platform.Name), "podman") {
-		return Podman, nil
+		return Podman, system.Info{}, nil
 	}
 	for _, comp := range v.Components {
 		if strings.Contains(strings.ToLower(comp.Name), "podman") {
-			return Podman, nil
+			return Podman, system.Info{}, nil
 		}
 	}
-	info, err := c.Info(ctx, client.InfoOptions{})
+	res, err := c.Info(ctx, client.InfoOptions{})
 	if err != nil {
-		return Unknown, fmt.Errorf("asking the daemon for its storage driver: %w", err)
+		return Unknown, system.Info{}, fmt.Errorf("asking the daemon for its storage driver: %w", err)
 	}
-	for _, kv := range info.Info.DriverStatus {
+	info := res.Info
+	for _, kv := range info.DriverStatus {
 		if kv[0] == "driver-type" && strings.Contains(kv[1], "snapshotter") {
-			return Containerd, nil
+			return Containerd, info, nil
 		}
 	}
-	if info.Info.Driver == "" {
-		return Unknown, nil
+	if info.Driver == "" {
+		return Unknown, info, nil
 	}
-	return GraphDriver, nil
+	return GraphDriver, info, nil
 }
 
 // present reports whether the daemon holds an image with this ID.

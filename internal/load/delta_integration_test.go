@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/moby/client"
-	"github.com/opencontainers/go-digest"
 )
 
 // TestIntegrationHolderRemovedDuringUpload removes the image holding the
@@ -22,17 +21,17 @@ func TestIntegrationHolderRemovedDuringUpload(t *testing.T) {
 	c, dial := daemon(t)
 	stamp := fmt.Sprint(time.Now().UnixNano())
 	base := storeImage(t, nil, false, storeTree{"lib/a": "a " + stamp}, storeTree{"lib/b": "b " + stamp}, storeTree{"bin/c": "c " + stamp})
-	cfg, _ := base.ConfigBlob()
-	baseID := digest.FromBytes(cfg).String()
+	baseID := idOf(t, c, base)
 	removeImage(t, c, baseID)
-	if _, err := Image(context.Background(), dial, base, Options{Refs: []string{"nanna-test-holder:base"}}); err != nil {
+	// On the containerd store the upload goes through the Docker API, where
+	// the race is.
+	if _, err := Image(context.Background(), dial, base, Options{Refs: []string{"nanna-test-holder:base"}, ViaDockerAPI: true}); err != nil {
 		t.Fatal(err)
 	}
 	// A top layer of 1 MiB, so that the upload is held before its end.
 	changed := storeImage(t, nil, false, storeTree{"lib/a": "a " + stamp}, storeTree{"lib/b": "b " + stamp},
 		storeTree{"bin/c": strings.Repeat("changed "+stamp, 1<<20/len(stamp))})
-	cfg, _ = changed.ConfigBlob()
-	removeImage(t, c, digest.FromBytes(cfg).String())
+	removeImage(t, c, idOf(t, c, changed))
 	p, proxied := startProxy(t, holdUpload, 256<<10)
 	go func() {
 		<-p.reached
@@ -42,7 +41,7 @@ func TestIntegrationHolderRemovedDuringUpload(t *testing.T) {
 		}
 		p.open()
 	}()
-	res, err := Image(context.Background(), proxied, changed, Options{Refs: []string{"nanna-test-holder:changed"}, Related: []string{"nanna-test-holder:base"}})
+	res, err := Image(context.Background(), proxied, changed, Options{Refs: []string{"nanna-test-holder:changed"}, Related: []string{"nanna-test-holder:base"}, ViaDockerAPI: true})
 	if err != nil {
 		t.Fatalf("Image() with the holding image removed during the upload = %v", err)
 	}
@@ -64,8 +63,7 @@ func TestIntegrationInterruptedAfterUpload(t *testing.T) {
 	c, _ := daemon(t)
 	stamp := fmt.Sprint(time.Now().UnixNano())
 	img := storeImage(t, nil, false, storeTree{"lib/a": "a " + stamp}, storeTree{"bin/app": "app " + stamp})
-	cfg, _ := img.ConfigBlob()
-	id := digest.FromBytes(cfg).String()
+	id := idOf(t, c, img)
 	removeImage(t, c, id)
 	p, proxied := startProxy(t, holdAnswer, 0)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -78,7 +76,7 @@ func TestIntegrationInterruptedAfterUpload(t *testing.T) {
 		cancel() // Ctrl-C
 		p.open()
 	}()
-	_, err := Image(ctx, proxied, img, Options{Refs: []string{"nanna-test-interrupted-late:it"}})
+	_, err := Image(ctx, proxied, img, Options{Refs: []string{"nanna-test-interrupted-late:it"}, ViaDockerAPI: true})
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "nothing was tagged") {
 		t.Fatalf("Image() = %v, want it interrupted with nothing tagged", err)
 	}
@@ -96,15 +94,13 @@ func TestIntegrationUnrelatedImageNotInspected(t *testing.T) {
 	stamp := fmt.Sprint(time.Now().UnixNano())
 	big := storeImage(t, nil, false, storeTree{"lib/big": "big " + stamp})
 	big.Config.Labels = map[string]string{"padding": strings.Repeat("x", 50<<20)}
-	cfg, _ := big.ConfigBlob()
-	bigID := digest.FromBytes(cfg).String()
+	bigID := idOf(t, c, big)
 	removeImage(t, c, bigID)
 	if _, err := Image(context.Background(), dial, big, Options{Refs: []string{"nanna-test-bigconfig:it"}}); err != nil {
 		t.Fatal(err)
 	}
 	tiny := storeImage(t, nil, false, storeTree{"bin/tiny": "tiny " + stamp})
-	cfg, _ = tiny.ConfigBlob()
-	removeImage(t, c, digest.FromBytes(cfg).String())
+	removeImage(t, c, idOf(t, c, tiny))
 	p, proxied := startProxy(t, noGate, 0)
 	res, err := Image(context.Background(), proxied, tiny, Options{Refs: []string{"nanna-test-tiny:it"}})
 	if err != nil {

@@ -21,11 +21,12 @@ import (
 )
 
 // fakeDaemon behaves like a Docker Engine with the classic image store (or
-// another store): it unpacks the whole archive, then, as it commits, skips
-// layers whose chain ID it holds at that moment, checks every layer it reads
+// Podman): it unpacks the whole archive, then, as it commits, skips layers
+// whose chain ID it holds at that moment, checks every layer it reads
 // against the config's diff_ids, and creates the image under the config
-// digest. It refuses to remove an image that is tagged or used by a
-// container unless forced, and counts calls.
+// digest. With the containerd image store it follows that store's rules
+// instead (fake_containerd_test.go). It refuses to remove an image that is
+// tagged or used by a container unless forced, and counts calls.
 type fakeDaemon struct {
 	mu         sync.Mutex
 	store      Store
@@ -41,13 +42,18 @@ type fakeDaemon struct {
 	onRead func(name string)
 	// onCommit runs once the image is created, before the daemon answers.
 	onCommit func(id string)
+
+	// The containerd image store's state: its content store (blobs by
+	// digest) and each image's manifest.
+	content   map[digest.Digest][]byte
+	manifests map[string]fakeManifest
 }
 
 var _ Client = (*fakeDaemon)(nil)
 
 func newFakeDaemon(store Store) *fakeDaemon {
 	return &fakeDaemon{store: store, images: map[string][]string{}, tags: map[string]string{}, containers: map[string]bool{},
-		calls: map[string]int{}, inspected: map[string]int{}}
+		calls: map[string]int{}, inspected: map[string]int{}, content: map[digest.Digest][]byte{}, manifests: map[string]fakeManifest{}}
 }
 
 // count records a call; like the real client, a call with a done context
@@ -73,8 +79,11 @@ func (f *fakeDaemon) ImageInspect(ctx context.Context, id string, _ ...client.Im
 	if !ok {
 		return client.ImageInspectResult{}, cerrdefs.ErrNotFound.WithMessage("no such image: " + id)
 	}
-	return client.ImageInspectResult{InspectResponse: image.InspectResponse{ID: id, RepoTags: f.tagsOf(id),
-		RootFS: image.RootFS{Type: "layers", Layers: layers}}}, nil
+	res := image.InspectResponse{ID: id, RepoTags: f.tagsOf(id), RootFS: image.RootFS{Type: "layers", Layers: layers}}
+	if f.store == Containerd {
+		res.Manifests = []image.ManifestSummary{f.summaryLocked(id)}
+	}
+	return client.ImageInspectResult{InspectResponse: res}, nil
 }
 
 // familiar normalizes a reference as the daemon does (app → app:latest).
@@ -125,6 +134,7 @@ func (f *fakeDaemon) remove(id string) {
 
 func (f *fakeDaemon) removeLocked(id string) {
 	delete(f.images, id)
+	delete(f.manifests, id)
 	for ref, target := range f.tags {
 		if target == id {
 			delete(f.tags, ref)
@@ -202,12 +212,21 @@ func (f *fakeDaemon) ImageLoad(ctx context.Context, r io.Reader, _ ...client.Ima
 	if f.loadErr != "" {
 		return answer(fmt.Sprintf(`{"errorDetail":{"message":%q},"error":%q}`, f.loadErr, f.loadErr)), nil
 	}
-	id, err := f.create(files)
-	if err != nil {
+	create := f.create
+	if f.store == Containerd {
+		create = f.createContainerd
+	}
+	id, err := create(files)
+	var unpack *unpackError
+	if err != nil && !errors.As(err, &unpack) {
 		return answer(fmt.Sprintf(`{"errorDetail":{"message":%q}}`, err.Error())), nil
 	}
 	if f.onCommit != nil {
 		f.onCommit(id)
+	}
+	if unpack != nil {
+		// The containerd store says so inside a successful answer.
+		return answer(fmt.Sprintf(`{"stream":"Loaded image: %s\n"}{"stream":%q}`, id, unpack.msg+"\n")), nil
 	}
 	return answer(fmt.Sprintf(`{"stream":"Loaded image ID: %s\n"}`, id)), nil
 }

@@ -36,6 +36,36 @@ func daemon(t *testing.T) (*client.Client, Dial) {
 	return c.(*client.Client), dial
 }
 
+// storeOf is the image store of the daemon c.
+func storeOf(t *testing.T, c *client.Client) Store {
+	t.Helper()
+	store, err := DetectStore(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// idOf is the ID img gets in the daemon c: the manifest digest on the
+// containerd store, the config digest elsewhere.
+func idOf(t *testing.T, c *client.Client, img *nix2container.Image) string {
+	t.Helper()
+	a, err := newArtifact(context.Background(), img, nix2container.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.id(storeOf(t, c)).String()
+}
+
+// variants are the ways a load can go into the daemon c: on the containerd
+// store straight into its containerd and through the Docker API.
+func variants(t *testing.T, c *client.Client) map[string]Options {
+	if storeOf(t, c) == Containerd {
+		return map[string]Options{"direct": {}, "docker API": {ViaDockerAPI: true}}
+	}
+	return map[string]Options{"docker API": {}}
+}
+
 // removeImage deletes an image and its tags, as a test leaves the daemon.
 func removeImage(t *testing.T, c *client.Client, id string) {
 	t.Helper()
@@ -56,12 +86,7 @@ func TestIntegrationFixturesLoad(t *testing.T) {
 	}
 	for _, cs := range cases {
 		t.Run(cs.Name(), func(t *testing.T) {
-			var want struct {
-				ConfigDigest string `json:"config_digest"`
-				Layers       []struct {
-					DiffID string `json:"diff_id"`
-				} `json:"layers"`
-			}
+			var want fixtureWant
 			raw, err := os.ReadFile(filepath.Join(fixtureCases, cs.Name(), "expected.json"))
 			if err != nil {
 				t.Fatal(err)
@@ -73,34 +98,66 @@ func TestIntegrationFixturesLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ref := "nanna-test-fixture-" + cs.Name() + ":it"
-			removeImage(t, c, want.ConfigDigest)
-			res, err := Image(context.Background(), dial, img, Options{Refs: []string{ref}})
-			if err != nil {
-				t.Fatalf("Image() = %v", err)
-			}
-			got, err := c.ImageInspect(context.Background(), ref)
-			if err != nil {
-				t.Fatalf("inspecting %s after the load: %v", ref, err)
-			}
-			if got.ID != want.ConfigDigest || res.ID.String() != want.ConfigDigest {
-				t.Errorf("image ID = %s (result %s), want the config digest %s", got.ID, res.ID, want.ConfigDigest)
-			}
-			var diffIDs []string
-			for _, l := range want.Layers {
-				diffIDs = append(diffIDs, l.DiffID)
-			}
-			if diff := cmp.Diff(diffIDs, got.RootFS.Layers); diff != "" {
-				t.Errorf("RootFS layers mismatch (-want +got):\n%s", diff)
-			}
-			again, err := Image(context.Background(), dial, img, Options{Refs: []string{ref}})
-			if err != nil {
-				t.Fatalf("second Image() = %v", err)
-			}
-			if !again.Present || len(again.Sent) != 0 || again.Bytes != 0 {
-				t.Errorf("second load: present %v, sent %v (%d bytes); want nothing sent", again.Present, again.Sent, again.Bytes)
+			for name, opts := range variants(t, c) {
+				t.Run(name, func(t *testing.T) { loadFixture(t, c, dial, img, "nanna-test-fixture-"+cs.Name()+":it", want, opts) })
 			}
 		})
+	}
+}
+
+// fixtureWant is a golden case's expected.json.
+type fixtureWant struct {
+	ConfigDigest string `json:"config_digest"`
+	Layers       []struct {
+		DiffID string `json:"diff_id"`
+	} `json:"layers"`
+}
+
+// loadFixture loads a golden case into a daemon that does not have it,
+// checks its ID (the config digest, or on the containerd store the digest
+// of our manifest), its layers and that its content is all there, then
+// loads it again, which sends nothing.
+func loadFixture(t *testing.T, c *client.Client, dial Dial, img *nix2container.Image, ref string, want fixtureWant, opts Options) {
+	id := idOf(t, c, img)
+	if storeOf(t, c) != Containerd && id != want.ConfigDigest {
+		t.Fatalf("computed ID %s, want the config digest %s", id, want.ConfigDigest)
+	}
+	c.ImageRemove(context.Background(), id, client.ImageRemoveOptions{Force: true})
+	removeImage(t, c, id)
+	opts.Refs = []string{ref}
+	res, err := Image(context.Background(), dial, img, opts)
+	if err != nil {
+		t.Fatalf("Image() = %v", err)
+	}
+	var inspectOpts []client.ImageInspectOption
+	if storeOf(t, c) == Containerd {
+		inspectOpts = append(inspectOpts, client.ImageInspectWithManifests(true)) // API ≥ 1.48
+	}
+	got, err := c.ImageInspect(context.Background(), ref, inspectOpts...)
+	if err != nil {
+		t.Fatalf("inspecting %s after the load: %v", ref, err)
+	}
+	if got.ID != id || res.ID.String() != id {
+		t.Errorf("image ID = %s (result %s), want %s", got.ID, res.ID, id)
+	}
+	for _, m := range got.Manifests {
+		if !m.Available {
+			t.Errorf("manifest %s of %s is not available", m.ID, ref)
+		}
+	}
+	var diffIDs []string
+	for _, l := range want.Layers {
+		diffIDs = append(diffIDs, l.DiffID)
+	}
+	if diff := cmp.Diff(diffIDs, got.RootFS.Layers); diff != "" {
+		t.Errorf("RootFS layers mismatch (-want +got):\n%s", diff)
+	}
+	again, err := Image(context.Background(), dial, img, opts)
+	if err != nil {
+		t.Fatalf("second Image() = %v", err)
+	}
+	if !again.Present || len(again.Sent) != 0 || again.Bytes != 0 {
+		t.Errorf("second load: present %v, sent %v (%d bytes); want nothing sent", again.Present, again.Sent, again.Bytes)
 	}
 }
 
@@ -141,8 +198,18 @@ func storeImage(t *testing.T, entrypoint []string, rewriteLast bool, trees ...st
 
 func TestIntegrationDelta(t *testing.T) {
 	c, dial := daemon(t)
+	for name, opts := range variants(t, c) {
+		t.Run(name, func(t *testing.T) { testDelta(t, c, dial, opts) })
+	}
+}
+
+// testDelta changes one layer of a loaded image: on the classic store that
+// layer and those above it are sent (layers are keyed by chain ID), on the
+// containerd store only that layer (blobs are keyed by their digest).
+func testDelta(t *testing.T, c *client.Client, dial Dial, opts Options) {
 	stamp := fmt.Sprint(time.Now().UnixNano())
 	base := []storeTree{{"lib/a": "a " + stamp}, {"lib/b": "b " + stamp}, {"bin/c": "c " + stamp}}
+	containerd := storeOf(t, c) == Containerd
 	tests := []struct {
 		name     string
 		change   int
@@ -151,10 +218,13 @@ func TestIntegrationDelta(t *testing.T) {
 		{"top layer changed", 2, []int{2}},
 		{"middle layer changed", 1, []int{1, 2}},
 	}
+	if containerd {
+		tests[1].wantSent = []int{1}
+	}
 	img := storeImage(t, nil, false, base...)
-	cfg, _ := img.ConfigBlob()
-	removeImage(t, c, digest.FromBytes(cfg).String())
-	if _, err := Image(context.Background(), dial, img, Options{Refs: []string{"nanna-test-delta:base"}}); err != nil {
+	removeImage(t, c, idOf(t, c, img))
+	opts.Refs = []string{"nanna-test-delta:base"}
+	if _, err := Image(context.Background(), dial, img, opts); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range tests {
@@ -162,9 +232,9 @@ func TestIntegrationDelta(t *testing.T) {
 			trees := append([]storeTree(nil), base...)
 			trees[tt.change] = storeTree{"changed": tt.name + stamp}
 			changed := storeImage(t, nil, false, trees...)
-			cfg, _ := changed.ConfigBlob()
-			removeImage(t, c, digest.FromBytes(cfg).String())
-			res, err := Image(context.Background(), dial, changed, Options{Refs: []string{"nanna-test-delta:changed"}, Related: []string{"nanna-test-delta:base"}})
+			removeImage(t, c, idOf(t, c, changed))
+			opts.Refs, opts.Related = []string{"nanna-test-delta:changed"}, []string{"nanna-test-delta:base"}
+			res, err := Image(context.Background(), dial, changed, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,8 +256,7 @@ func TestIntegrationTamperedStorePath(t *testing.T) {
 	if err := os.WriteFile(file, []byte("tampered "+stamp), 0o444); err != nil {
 		t.Fatalf("tampering with %s: %v", file, err)
 	}
-	cfg, _ := img.ConfigBlob()
-	id := digest.FromBytes(cfg).String()
+	id := idOf(t, c, img)
 	removeImage(t, c, id)
 	_, err := Image(context.Background(), dial, img, Options{Refs: []string{"nanna-test-tampered:it"}, Attempts: 3})
 	var mismatch *nix2container.MismatchError
@@ -226,8 +295,7 @@ func TestIntegrationRunEntrypoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	img := storeImage(t, []string{"/bin/hello"}, true, storeTree{"bin/hello": string(data)})
-	cfg, _ := img.ConfigBlob()
-	removeImage(t, c, digest.FromBytes(cfg).String())
+	removeImage(t, c, idOf(t, c, img))
 	ref := "nanna-test-run:it"
 	if _, err := Image(context.Background(), dial, img, Options{Refs: []string{ref}}); err != nil {
 		t.Fatal(err)

@@ -44,6 +44,18 @@ type Options struct {
 	Progress bool
 	// Source says where store paths are read from (tests read a copy).
 	Source nix2container.Options
+	// ViaDockerAPI never writes into the daemon's containerd directly,
+	// even when its socket is reachable: the image goes through
+	// POST /images/load, as it must for a remote daemon.
+	ViaDockerAPI bool
+	// ManifestCache is the directory where the manifests of images loaded
+	// into a containerd image store are kept, so that later loads can leave
+	// out the blobs those images hold; "" means
+	// $XDG_CACHE_HOME/nanna-coder/manifests. Entries are checked against
+	// their digests; a missing one only costs a full upload.
+	ManifestCache string
+	// manifests is ManifestCache, opened.
+	manifests manifestCache
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 	// settle replaces settleTimeout when set (tests).
@@ -52,10 +64,11 @@ type Options struct {
 
 // Result describes a finished load.
 type Result struct {
-	ID       digest.Digest // the image ID: the config digest
+	ID       digest.Digest // the image ID: the manifest digest on the containerd store, else the config digest
 	Refs     []string      // references tagged
 	Present  bool          // the daemon already had the image; nothing was streamed
 	Store    Store         // the daemon's image store
+	Path     string        // how the image got there: "containerd", "docker API" or "already present"
 	Sent     []int         // indexes of the layers streamed
 	Held     []int         // indexes of the layers the daemon already held
 	Bytes    int64         // layer bytes streamed
@@ -64,6 +77,7 @@ type Result struct {
 	Elapsed  time.Duration
 
 	uploaded bool // a complete archive reached the daemon, which may have created the image
+	created  bool // the image record Refs[0] was written into containerd directly
 }
 
 // Image loads img into the daemon reached through dial and tags it with
@@ -108,12 +122,13 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 			return Result{}, fmt.Errorf("invalid related image reference %q: %w", ref, err)
 		}
 	}
-	if err := img.Check(opts.Source); err != nil {
-		return Result{}, err
-	}
-	config, err := img.ConfigBlob()
+	a, err := newArtifact(ctx, img, opts.Source)
 	if err != nil {
 		return Result{}, err
+	}
+	opts.manifests = manifestCache{dir: opts.ManifestCache}
+	if opts.ManifestCache == "" {
+		opts.manifests = defaultManifestCache()
 	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -127,11 +142,12 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 	}
 	var res Result
 	legacy := ""
-	uploaded := false
+	uploaded, created := false, false
 	for attempt := 1; ; attempt++ {
-		res, err = once(ctx, dial, img, config, opts)
+		res, err = once(ctx, dial, a, opts)
 		res.Attempts, res.Legacy = attempt, legacy
 		uploaded = uploaded || res.uploaded
+		created = created || res.created
 		var mismatch *nix2container.MismatchError
 		if errors.As(err, &mismatch) && mismatch.Legacy != "" && legacy == "" {
 			// The JSON came from an older nix2container; its digests are
@@ -150,7 +166,10 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 			break
 		}
 	}
-	if err != nil && uploaded {
+	switch {
+	case err != nil && created:
+		err = removeRecord(ctx, dial, res.ID, opts.Refs[0], err, opts)
+	case err != nil && uploaded:
 		err = removeCreated(ctx, dial, res.ID, err, opts)
 	}
 	if err != nil && context.Cause(ctx) != nil && ctx.Err() != nil && !errors.Is(err, context.Cause(ctx)) {

@@ -9,74 +9,154 @@ import (
 
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
-
-	"github.com/nanna-coder/build/internal/nix2container"
 )
 
-// once makes one attempt: connect, skip or stream, verify, tag.
-func once(ctx context.Context, dial Dial, img *nix2container.Image, config []byte, opts Options) (Result, error) {
-	id := digest.FromBytes(config)
-	res := Result{ID: id}
+// once makes one attempt: connect, find the image store, skip or send,
+// verify, tag.
+func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, error) {
+	res := Result{ID: a.configID}
 	c, closer, err := dial(ctx)
 	if err != nil {
 		return res, err
 	}
 	defer closer.Close()
 
-	if res.Present, err = present(ctx, c, id); err != nil {
-		return res, err
-	}
-	if res.Present {
-		res.Held = allIndexes(len(img.Layers))
-		return res, tag(ctx, c, id, opts.Refs, &res)
-	}
-	// The store kind and the held layers are independent questions; the
-	// held layers only count on the classic store.
-	var held map[digest.Digest]bool
-	var heldErr error
-	listed := make(chan struct{})
-	go func() {
-		defer close(listed)
-		held, heldErr = heldChainIDs(ctx, c, candidates(opts.Refs, opts.Related))
-	}()
-	res.Store, err = DetectStore(ctx, c)
-	<-listed
+	store, info, err := detect(ctx, c)
 	if err != nil {
 		return res, err
 	}
-	if res.Store != GraphDriver {
-		held = nil
-	} else if heldErr != nil {
-		return res, heldErr
+	res.Store, res.ID = store, a.id(store)
+	if res.Present, err = isPresent(ctx, c, store, res.ID); err != nil {
+		return res, err
 	}
-	p, err := newPlan(img, config, held, opts.Source)
+	if res.Present {
+		res.Path, res.Held = pathPresent, allIndexes(len(a.img.Layers))
+		return res, tag(ctx, c, res.ID, opts.Refs, &res)
+	}
+	if store == Containerd && !opts.ViaDockerAPI {
+		used, err := loadDirect(ctx, info, a, opts.Refs[0], opts, &res)
+		if err != nil {
+			return res, err
+		}
+		if used {
+			if err := verify(ctx, c, store, res.ID); err != nil {
+				return res, err
+			}
+			opts.manifests.put(a.manifest)
+			return res, tag(ctx, c, res.ID, opts.Refs, &res)
+		}
+	}
+	res.Path = pathArchive
+	p, err := planFor(ctx, c, store, a, opts)
 	if err != nil {
 		return res, err
 	}
 	err = streamPlan(ctx, c, p, opts, &res)
-	if i, ok := leftOutMissing(err, p); ok {
+	if err == nil {
+		err = verify(ctx, c, store, res.ID)
+	}
+	if retry, why := resendAll(err, p); retry {
 		// Another plan cannot be wrong in the same way: it holds back nothing.
-		fmt.Fprintf(logOf(opts), "layer %d, left out because the daemon held it, is gone (the image holding it was removed during the upload): sending every layer\n", i+1)
-		if p, err = newPlan(img, config, nil, opts.Source); err != nil {
-			return res, err
+		fmt.Fprintf(logOf(opts), "%s: sending every layer\n", why)
+		p = newPlan(a, p.format, nil)
+		if err = streamPlan(ctx, c, p, opts, &res); err == nil {
+			err = verify(ctx, c, store, res.ID)
 		}
-		err = streamPlan(ctx, c, p, opts, &res)
 	}
 	if err != nil {
 		return res, err
 	}
-	if res.Store == GraphDriver {
+	if store == Containerd {
+		opts.manifests.put(a.manifest)
+	}
+	return res, tag(ctx, c, res.ID, opts.Refs, &res)
+}
+
+// planFor decides the archive for the store: on Docker's stores an OCI
+// layout that also carries manifest.json, leaving out the layers the daemon
+// provably holds; elsewhere (Podman) a complete docker-archive.
+func planFor(ctx context.Context, c Client, store Store, a *artifact, opts Options) (*plan, error) {
+	refs := candidates(opts.Refs, opts.Related)
+	switch store {
+	case GraphDriver:
+		chains, err := heldChainIDs(ctx, c, refs)
+		if err != nil {
+			return nil, err
+		}
+		return newPlan(a, ociLayout, heldLayers(a, chains)), nil
+	case Containerd:
+		held, err := heldBlobs(ctx, c, a, refs, opts.manifests)
+		if err != nil {
+			return nil, err
+		}
+		return newPlan(a, ociLayout, held), nil
+	}
+	return newPlan(a, dockerArchive, nil), nil
+}
+
+// isPresent reports whether the daemon has the image with its whole content.
+func isPresent(ctx context.Context, c Client, store Store, id digest.Digest) (bool, error) {
+	if store != Containerd {
+		return present(ctx, c, id)
+	}
+	av, err := availabilityOf(ctx, c, id)
+	return av == available, err
+}
+
+// verify checks, after an upload, that the daemon holds the image under the
+// ID we computed, with all its content.
+func verify(ctx context.Context, c Client, store Store, id digest.Digest) error {
+	switch store {
+	case Containerd:
+		av, err := availabilityOf(ctx, c, id)
+		switch {
+		case err != nil:
+			return err
+		case av == absent:
+			return fmt.Errorf("the daemon accepted the archive but has no image %s afterwards", id)
+		case av == incomplete:
+			return &incompleteError{id}
+		}
+	case GraphDriver:
 		// The classic store names images by config digest; anything else
 		// means the daemon built a different config than ours.
 		ok, err := present(ctx, c, id)
 		if err != nil {
-			return res, err
+			return err
 		}
 		if !ok {
-			return res, fmt.Errorf("the daemon accepted the archive but has no image %s afterwards", id)
+			return fmt.Errorf("the daemon accepted the archive but has no image %s afterwards", id)
 		}
 	}
-	return res, tag(ctx, c, id, opts.Refs, &res)
+	return nil
+}
+
+// incompleteError means the containerd store created the image but lacks
+// some of its blobs: a blob left out of the archive was not in its content
+// store after all (garbage-collected since the image that held it went).
+type incompleteError struct{ id digest.Digest }
+
+func (e *incompleteError) Error() string {
+	return fmt.Sprintf("the daemon created image %s but lacks some of its content", e.id)
+}
+
+// resendAll says whether a failed upload that left layers out should be
+// sent again with every layer, and why: a layer left out was gone by the
+// time the daemon looked for it.
+func resendAll(err error, p *plan) (bool, string) {
+	if err == nil || !p.leftOut() {
+		return false, ""
+	}
+	var inc *incompleteError
+	var unpack *unpackError
+	switch {
+	case errors.As(err, &inc), errors.As(err, &unpack):
+		return true, "the content store lacks a blob the daemon was thought to hold (" + err.Error() + ")"
+	}
+	if i, ok := leftOutMissing(err, p); ok {
+		return true, fmt.Sprintf("layer %d, left out because the daemon held it, is gone (the image holding it was removed during the upload)", i+1)
+	}
+	return false, ""
 }
 
 // streamPlan streams p, with res's layer lists and byte count reset to p's.
@@ -90,11 +170,11 @@ func streamPlan(ctx context.Context, c Client, p *plan, opts Options, res *Resul
 	return stream(ctx, c, p, opts, res)
 }
 
-// leftOutMissing returns the layer the daemon could not find when the
+// leftOutMissing returns the layer the classic store could not find when the
 // archive left it out because the daemon held it: the image holding it was
 // removed during the upload, and the daemon, which looks layers up only once
 // it has the whole archive, then looked for its file in the archive ("open
-// …/docker-import-…/<digest>.tar: no such file or directory").
+// …/docker-import-…/<file>: no such file or directory").
 func leftOutMissing(err error, p *plan) (int, bool) {
 	var de *daemonError
 	if !errors.As(err, &de) || !strings.Contains(de.msg, "no such file or directory") {

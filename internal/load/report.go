@@ -34,6 +34,17 @@ func newProgress(opts Options, total int64) *progress {
 	return &progress{p: p, bar: bar}
 }
 
+// proxyReader counts what is read through r.
+func (pr *progress) proxyReader(r io.Reader) io.Reader {
+	if pr.bar == nil {
+		return r
+	}
+	if rc, err := pr.bar.ProxyReader(r); err == nil {
+		return rc
+	}
+	return r
+}
+
 // proxy counts what passes through w.
 func (pr *progress) proxy(w io.Writer) io.Writer {
 	if pr.bar == nil {
@@ -59,15 +70,15 @@ func (pr *progress) done(ok bool) {
 }
 
 // layerLine reports one streamed layer under Verbose.
-func layerLine(opts Options, p *plan, i int, n int64) {
+func layerLine(opts Options, a *artifact, i int, n int64) {
 	if !opts.Verbose {
 		return
 	}
-	fmt.Fprintf(logOf(opts), "  layer %d/%d %s sent %s (%s)\n", i+1, len(p.img.Layers), humanize.Short(p.img.Layers[i].DiffID.Encoded()), humanize.Bytes(n), layerWhat(p, i))
+	fmt.Fprintf(logOf(opts), "  layer %d/%d %s sent %s (%s)\n", i+1, len(a.img.Layers), humanize.Short(a.img.Layers[i].DiffID.Encoded()), humanize.Bytes(n), layerWhat(a, i))
 }
 
-func layerWhat(p *plan, i int) string {
-	l := p.img.Layers[i]
+func layerWhat(a *artifact, i int) string {
+	l := a.img.Layers[i]
 	if l.LayerPath != "" {
 		return l.LayerPath
 	}
@@ -97,7 +108,31 @@ func report(opts Options, name string, res Result) {
 	if res.Legacy != "" {
 		rules = ", with the tar rules of " + res.Legacy
 	}
-	fmt.Fprintf(w, "%s: loaded %s, %d layers sent (%s), %d already present, %s%s\n", name, humanize.Short(res.ID.Encoded()), len(res.Sent), humanize.Bytes(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond), rules)
+	fmt.Fprintf(w, "%s: loaded %s through %s, %s sent (%s), %d already present, %s%s\n", name, humanize.Short(res.ID.Encoded()), describePath(res), plural(len(res.Sent), "layer"), humanize.Bytes(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond), rules)
 }
 
 const millisecond = 1000000
+
+// describePath names the way the image went in, with the store.
+func describePath(res Result) string {
+	switch res.Store {
+	case Containerd:
+		if res.Path == pathContainerd {
+			return "the daemon's containerd (containerd image store)"
+		}
+		return "the Docker API (containerd image store)"
+	case GraphDriver:
+		return "the Docker API (classic image store)"
+	case Podman:
+		return "the Podman API"
+	}
+	return "the Docker API"
+}
+
+// plural is "1 layer", "2 layers".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -47,6 +47,16 @@ func readResponse(r io.Reader) ([]string, error) {
 		}
 		if s := strings.TrimSpace(m.Stream + m.Status); s != "" {
 			lines = append(lines, s)
+			if strings.HasPrefix(s, "Error unpacking image") {
+				return lines, &unpackError{s}
+			}
 		}
 	}
 }
+
+// unpackError is the containerd store's complaint, as a plain stream line
+// inside a successful (HTTP 200) answer, that it could not unpack the image
+// it just created: a blob is missing from its content store.
+type unpackError struct{ msg string }
+
+func (e *unpackError) Error() string { return "Docker engine reported: " + e.msg }

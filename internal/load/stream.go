@@ -35,7 +35,7 @@ func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) e
 		writeErr = writeArchive(writeCtx, bar.proxy(pipe), p, opts.Source, func(i int, n int64) {
 			res.Sent = append(res.Sent, i)
 			res.Bytes += n
-			layerLine(opts, p, i, n)
+			layerLine(opts, p.art, i, n)
 		})
 		if errors.Is(writeErr, errDaemonDone) && p.complete {
 			writeErr = nil // only the end-of-archive padding was cut off
@@ -82,7 +82,7 @@ func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) e
 		return writeErr
 	case interrupted && sent && errors.Is(readErr, context.Canceled):
 		return fmt.Errorf("%w: the daemon had the whole archive but did not answer within %s, it may still create image %s (docker rmi %s removes it)",
-			context.Cause(ctx), opts.settleTimeout(), p.configID, p.configID)
+			context.Cause(ctx), opts.settleTimeout(), res.ID, res.ID)
 	case readErr != nil:
 		return readErr
 	case writeErr != nil:
