@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/client"
 
 	"github.com/nanna-coder/build/internal/config"
@@ -64,6 +65,15 @@ type presentDaemon struct {
 
 func (d *presentDaemon) ImageInspect(ctx context.Context, id string, _ ...client.ImageInspectOption) (client.ImageInspectResult, error) {
 	return client.ImageInspectResult{InspectResponse: image.InspectResponse{ID: id}}, nil
+}
+
+// ServerVersion and Info describe a classic-store Docker Engine.
+func (d *presentDaemon) ServerVersion(context.Context, client.ServerVersionOptions) (client.ServerVersionResult, error) {
+	return client.ServerVersionResult{Version: "29.0.0"}, nil
+}
+
+func (d *presentDaemon) Info(context.Context, client.InfoOptions) (client.SystemInfoResult, error) {
+	return client.SystemInfoResult{Info: system.Info{Driver: "overlay2"}}, nil
 }
 
 func (d *presentDaemon) ImageTag(ctx context.Context, o client.ImageTagOptions) (client.ImageTagResult, error) {
