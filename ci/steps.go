@@ -73,7 +73,36 @@ func FuzzTargets() []Fuzz {
 
 // IntegrationTests runs the integration tests against a real Docker Engine,
 // Nix, Podman, registries and binfmt_misc, one package at a time: they share
-// the daemon and the kernel's binfmt_misc.
+// the daemon and the kernel's binfmt_misc. Then it runs the tests of
+// loading (and of the targets that load) once more against each further
+// engine that .ci/run starts: Docker 29 with the containerd image store
+// (NANNA_DOCKER29_HOST) and with the classic store
+// (NANNA_DOCKER29_CLASSIC_HOST). Under CI those must be set.
 func IntegrationTests() []Step {
-	return []Step{{"integration tests", []string{"go", "test", "-count=1", "-p", "1", "-tags", "integration", "-timeout", "20m", "./..."}, nil}}
+	steps := []Step{{"integration tests", []string{"go", "test", "-count=1", "-p", "1", "-tags", "integration", "-timeout", "20m", "./..."}, nil}}
+	for _, e := range Engines() {
+		host := os.Getenv(e.Env)
+		switch {
+		case host != "":
+			steps = append(steps, Step{"loading on " + e.Name, []string{"go", "test", "-count=1", "-p", "1", "-tags", "integration", "-timeout", "20m",
+				"./internal/load/", "./internal/contentstore/", "./internal/container/", "./ci/"}, []string{"DOCKER_HOST=" + host}})
+		case Enabled():
+			steps = append(steps, Step{"loading on " + e.Name, []string{"sh", "-c", "echo '" + e.Env + " is not set: .ci/run starts that engine' >&2; exit 1"}, nil})
+		}
+	}
+	return steps
+}
+
+// Engine is a further Docker Engine the loading tests run against.
+type Engine struct {
+	Name string // "Docker 29 (containerd image store)"
+	Env  string // the variable holding its DOCKER_HOST
+}
+
+// Engines are the engines besides DOCKER_HOST's that .ci/run starts.
+func Engines() []Engine {
+	return []Engine{
+		{"Docker 29 (containerd image store)", "NANNA_DOCKER29_HOST"},
+		{"Docker 29 (classic image store)", "NANNA_DOCKER29_CLASSIC_HOST"},
+	}
 }

@@ -31,6 +31,9 @@ type Env struct {
 	Verbose bool
 	// Progress draws progress bars (Log is a terminal).
 	Progress bool
+	// ViaDockerAPI loads through POST /images/load even where the daemon's
+	// containerd could be written directly (NANNA_LOAD_VIA=docker-api).
+	ViaDockerAPI bool
 
 	dial load.Dial // tests replace the daemon
 	nix  nixer     // tests replace nix
@@ -78,6 +81,8 @@ func Setup(ctx context.Context, root string, getenv func(string) string, log io.
 		Log:       log,
 		Verbose:   verbose || cfg.Loading.Verbose,
 		Progress:  terminal,
+		// NANNA_LOAD_VIA=docker-api: never write into the daemon's containerd.
+		ViaDockerAPI: getenv("NANNA_LOAD_VIA") == "docker-api",
 	}, nil
 }
 
@@ -107,14 +112,15 @@ func (env Env) nixRunner() nixer {
 
 func (env Env) loadOptions(refs []string) load.Options {
 	return load.Options{
-		Refs:       refs,
-		Related:    env.related(),
-		Attempts:   env.Config.Loading.Retries.MaxAttempts,
-		RetryDelay: env.Config.Loading.Retries.Delay,
-		Timeout:    env.Config.Loading.Timeout,
-		Log:        env.Log,
-		Verbose:    env.Verbose,
-		Progress:   env.Progress,
+		Refs:         refs,
+		Related:      env.related(),
+		Attempts:     env.Config.Loading.Retries.MaxAttempts,
+		RetryDelay:   env.Config.Loading.Retries.Delay,
+		Timeout:      env.Config.Loading.Timeout,
+		Log:          env.Log,
+		Verbose:      env.Verbose,
+		Progress:     env.Progress,
+		ViaDockerAPI: env.ViaDockerAPI,
 	}
 }
 
