@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/nanna-coder/build/internal/contentstore"
 	"github.com/nanna-coder/build/internal/engine"
 	"github.com/nanna-coder/build/internal/load"
 )
@@ -48,10 +50,34 @@ func checkDocker(ctx context.Context, m Machine, st *dockerState) Finding {
 		return Finding{Warn, err.Error(), ""}
 	}
 	detail := fmt.Sprintf("%s: engine %s, API %s (client %s), %s image store", ep, v.Version, v.APIVersion, c.ClientVersion(), store)
-	if store != load.GraphDriver {
-		return Finding{OK, detail + ": every layer is sent on a cold load", ""}
+	switch store {
+	case load.GraphDriver:
+		return Finding{OK, detail + ": layers the daemon holds are skipped", ""}
+	case load.Containerd:
+		return containerdPath(ctx, c, detail)
 	}
-	return Finding{OK, detail + ": layers the daemon holds are skipped", ""}
+	return Finding{OK, detail + ": every layer is sent on a cold load", ""}
+}
+
+// containerdPath says which way loads take into a containerd image store:
+// straight into the daemon's containerd when its socket is reachable, else
+// the Docker API, where only blobs of images loaded before are skipped.
+func containerdPath(ctx context.Context, c *client.Client, detail string) Finding {
+	info, err := c.Info(ctx, client.InfoOptions{})
+	if err != nil || info.Info.Containerd == nil || info.Info.Containerd.Address == "" {
+		return Finding{Warn, detail + ": loads go through the Docker API (the daemon names no containerd socket)",
+			"nothing to do; for exact deltas the loader needs the daemon's containerd socket"}
+	}
+	addr := info.Info.Containerd.Address
+	ns := info.Info.Containerd.Namespaces.Containers
+	if s, err := contentstore.Dial(ctx, addr, ns); err == nil {
+		s.Close()
+		return Finding{OK, detail + ": loads write into its containerd (" + addr + "), sending only the blobs it lacks", ""}
+	} else if !errors.Is(err, contentstore.ErrUnavailable) {
+		return Finding{Warn, detail + ": its containerd at " + addr + " answers wrongly (" + err.Error() + "); loads go through the Docker API", ""}
+	}
+	return Finding{Warn, detail + ": loads go through the Docker API, skipping only blobs of images this machine loaded before",
+		"for deltas on every load, run the loads as a user who may open " + addr + " (root on the daemon's host)"}
 }
 
 // podmanSocket returns the address of a Podman socket that answers, or "".
