@@ -11,6 +11,7 @@ import (
 	"github.com/opencontainers/go-digest"
 
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/wait"
 )
 
 // Options control one load. The zero value loads once with no timeout and
@@ -138,7 +139,7 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 	attempts := max(opts.Attempts, 1)
 	sleep := opts.sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = wait.Sleep
 	}
 	var res Result
 	legacy := ""
@@ -176,17 +177,6 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 		err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)
 	}
 	return res, err
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	case <-t.C:
-		return nil
-	}
 }
 
 func logOf(opts Options) io.Writer {
