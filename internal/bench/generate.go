@@ -77,7 +77,7 @@ func genImage(ctx context.Context, work, path string, seeds []uint64, s spec) (*
 		if err != nil {
 			return nil, err
 		}
-		l, err := nix2container.NewLayer(ctx, []nix2container.Path{{Path: sp}}, nix2container.Options{})
+		l, err := nix2container.NewLayer(ctx, []nix2container.Path{{Path: sp}}, nix2container.Store{})
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", i, err)
 		}

@@ -105,7 +105,7 @@ func writeArchiveFile(ctx context.Context, path string, img *nix2container.Image
 	if err != nil {
 		return err
 	}
-	err = load.WriteArchive(ctx, f, img, []string{"nanna-bench:archive"}, nix2container.Options{})
+	err = load.WriteArchive(ctx, f, img, []string{"nanna-bench:archive"}, nix2container.Store{})
 	return errors.Join(err, f.Close())
 }
 
