@@ -76,19 +76,7 @@ func TestPushFixtures(t *testing.T) {
 			if diff := cmp.Diff(wantLayers, gotLayers); diff != "" {
 				t.Errorf("manifest layers mismatch (-want +got):\n%s", diff)
 			}
-			// Each blob reads back with its digest (the registry checked it too).
-			for i, l := range m.Layers {
-				rl, err := got.LayerByDigest(l.Digest)
-				if err != nil {
-					t.Fatal(err)
-				}
-				rc, _ := rl.Compressed()
-				d, n, err := v1.SHA256(rc)
-				rc.Close()
-				if err != nil || d != l.Digest || n != l.Size {
-					t.Errorf("layer %d reads back as %s (%d bytes), %v", i, d, n, err)
-				}
-			}
+			readsBack(t, got)
 		})
 	}
 }
