@@ -14,12 +14,30 @@ import (
 // Bench runs the benchmarks, each against its reference tool in the same run.
 type Bench mg.Namespace
 
-// Load compares loading a generated 300 MB, 12-layer image with docker load of the same image as an archive file.
+// Load compares loading a generated 300 MB, 12-layer image with docker load of the same archive, on each daemon.
 //
-// Needs Docker (DOCKER_HOST) and Nix; prints seconds, ratios and peak memory.
-func (Bench) Load(ctx context.Context) error {
+// The daemons are -hosts (comma-separated, e.g. unix:///a.sock,unix:///b.sock),
+// or else DOCKER_HOST, NANNA_DOCKER29_HOST and NANNA_DOCKER29_CLASSIC_HOST,
+// each when set. -reps (default 3) and -mib (default 300) make runs shorter.
+// Needs Docker and Nix; prints, per daemon, seconds, ratios and peak memory.
+func (Bench) Load(ctx context.Context, hosts *string, reps, mib *int) error {
+	list := ""
+	if hosts != nil {
+		list = *hosts
+	}
+	daemons, err := bench.Daemons(list, os.Getenv)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(".bench", 0o755); err != nil {
 		return err
 	}
-	return bench.Load(ctx, bench.Options{Dir: ".bench", Mage: []string{"go", "tool", "mage"}, Reps: 3, Log: os.Stdout})
+	return bench.Load(ctx, bench.Options{Dir: ".bench", Mage: []string{"go", "tool", "mage"}, Reps: orInt(reps, 3), SizeMiB: orInt(mib, 300), Daemons: daemons, Log: os.Stdout})
+}
+
+func orInt(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
 }

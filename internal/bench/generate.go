@@ -21,6 +21,11 @@ type spec struct {
 	FileSize      int64 // bytes per file
 }
 
+// mib is the image's size in MiB.
+func (s spec) mib() float64 {
+	return float64(int64(s.Layers)*int64(s.FilesPerLayer)*s.FileSize) / (1 << 20)
+}
+
 // genTree writes one layer's files under dir, deterministically from seed,
 // as incompressible data (model weights and binaries do not compress well).
 func genTree(dir string, seed uint64, s spec) error {
@@ -67,7 +72,11 @@ func genImage(ctx context.Context, work, path string, seeds []uint64, s spec) (*
 	img := &nix2container.Image{Version: nix2container.Version, Arch: "amd64", Created: &created}
 	img.Config.Cmd = []string{"/bin/true"}
 	for i, seed := range seeds {
-		dir := filepath.Join(work, "trees", fmt.Sprintf("bench-%d", seed))
+		name := fmt.Sprintf("bench-%d", seed)
+		if s.FileSize != 5<<20 { // the default size keeps its older name
+			name += fmt.Sprintf("-%d", s.FileSize)
+		}
+		dir := filepath.Join(work, "trees", name)
 		if _, err := os.Stat(dir); err != nil {
 			if err := genTree(dir, seed, s); err != nil {
 				return nil, err
@@ -77,7 +86,7 @@ func genImage(ctx context.Context, work, path string, seeds []uint64, s spec) (*
 		if err != nil {
 			return nil, err
 		}
-		l, err := nix2container.NewLayer(ctx, []nix2container.Path{{Path: sp}}, nix2container.Options{})
+		l, err := nix2container.NewLayer(ctx, []nix2container.Path{{Path: sp}}, nix2container.Store{})
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", i, err)
 		}

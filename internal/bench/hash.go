@@ -48,7 +48,7 @@ func Hash(ctx context.Context, opts Options) error {
 	results := map[string][]measurement{}
 	for rep := range reps + 1 {
 		for _, c := range cmds {
-			m, err := timeCommand(ctx, c.args)
+			m, err := timeCommand(ctx, nil, c.args)
 			if err != nil {
 				return fmt.Errorf("measuring %s: %w", c.name, err)
 			}

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -19,31 +20,90 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 
 func (l *limitedBuffer) String() string { return string(l.b) }
 
-func printReport(w io.Writer, s spec, results map[string][]measurement) {
-	total := float64(int64(s.Layers)*int64(s.FilesPerLayer)*s.FileSize) / (1 << 20)
-	ref := median(results["docker load -i (prebuilt archive)"]).elapsed
-	cold := median(results["load:json cold"])
-	fmt.Fprintf(w, "\nbench:load: %d layers, %.0f MiB, median of %d rounds\n", s.Layers, total, len(results["load:json cold"]))
-	fmt.Fprintf(w, "%-48s %9s  %s\n", "measurement", "seconds", "ratio")
-	line := func(name string, m measurement, ratio string) {
-		fmt.Fprintf(w, "%-48s %9.3f  %s\n", name, m.elapsed.Seconds(), ratio)
+// daemonResult is what bench:load measured on one daemon.
+type daemonResult struct {
+	daemon Daemon
+	info   engineInfo
+	err    error                    // the daemon could not be asked: nothing was measured
+	times  map[string][]measurement // by row name
+	failed map[string]string        // row name → why it failed
+	skopeo string                   // why skopeo was not measured; "" when it was
+	rounds int
+}
+
+// printDaemon writes one daemon's section of the report.
+func printDaemon(w io.Writer, res daemonResult) {
+	fmt.Fprintf(w, "\n== %s=%s: ", res.daemon.Name, res.daemon.Host)
+	if res.err != nil {
+		fmt.Fprintf(w, "unreachable: %s\n", summary(res.err))
+		return
 	}
-	line("docker load -i (prebuilt archive)", median(results["docker load -i (prebuilt archive)"]), "1.00 (the daemon's own ingest)")
-	line("load:json cold", cold, fmt.Sprintf("%.2f× docker load (target ≤ 1.15)", ratio(cold.elapsed, ref)))
-	rep := median(results["load:json repeat (go tool mage)"])
-	line("load:json repeat (whole go tool mage process)", rep, fmt.Sprintf("target ≤ 0.300 s: %s", verdict(rep.elapsed <= 300*time.Millisecond)))
-	top := median(results["load:json top layer changed"])
-	line("load:json after the top layer changed", top, fmt.Sprintf("%.2f× cold (target ≤ 0.25)", ratio(top.elapsed, cold.elapsed)))
-	if sk, ok := results["skopeo copy docker-archive: → docker-daemon:"]; ok {
-		line("skopeo docker-archive: → docker-daemon:", median(sk), fmt.Sprintf("%.2f× docker load", ratio(median(sk).elapsed, ref)))
+	fmt.Fprintf(w, "%s, median of %d rounds\n", res.info, res.rounds)
+	fmt.Fprintf(w, "%-48s %9s  %s\n", "measurement", "seconds", "ratio")
+	// row prints name's median, or why it failed; it returns the median
+	// and whether there is one.
+	row := func(name string, note func(m time.Duration) string) (time.Duration, bool) {
+		if why, failed := res.failed[name]; failed {
+			fmt.Fprintf(w, "%-48s %9s  load failed: %s\n", name, "-", why)
+			return 0, false
+		}
+		ms := res.times[name]
+		if len(ms) == 0 {
+			return 0, false
+		}
+		m := median(ms).elapsed
+		line := fmt.Sprintf("%-48s %9.3f  %s", name, m.Seconds(), note(m))
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+		return m, true
+	}
+	ref, haveRef := row(rowDocker, func(time.Duration) string { return "1.00 (the daemon's own ingest)" })
+	against := func(base time.Duration, ok bool, what string, target float64) func(time.Duration) string {
+		return func(m time.Duration) string {
+			if !ok {
+				return "no " + what + " to compare with"
+			}
+			r := ratio(m, base)
+			return fmt.Sprintf("%.2f× %s (target ≤ %.2f): %s", r, what, target, verdict(r <= target))
+		}
+	}
+	cold, haveCold := row(rowCold, against(ref, haveRef, "docker load", 1.15))
+	row(rowTop, against(cold, haveCold, "cold", 0.25))
+	row(rowRepeat, within(300*time.Millisecond))
+	row(rowInProcess, within(20*time.Millisecond))
+	present, havePresent := row(rowDockerPresent, func(time.Duration) string { return "" })
+	row(rowReload, func(m time.Duration) string {
+		if !havePresent {
+			return "no docker load of the present image to compare with"
+		}
+		r := ratio(present, m)
+		return fmt.Sprintf("%.1f× faster than docker load -i of it (target ≥ 5×): %s", r, verdict(r >= 5))
+	})
+	if res.skopeo != "" {
+		fmt.Fprintf(w, "%-48s %9s  %s\n", rowSkopeo, "-", res.skopeo)
+	} else {
+		row(rowSkopeo, func(m time.Duration) string {
+			if !haveRef {
+				return ""
+			}
+			return fmt.Sprintf("%.2f× docker load", ratio(m, ref))
+		})
 	}
 	peak := int64(0)
-	for _, name := range []string{"load:json cold", "load:json top layer changed"} {
-		for _, m := range results[name] {
+	for _, name := range []string{rowCold, rowTop, rowReload} {
+		for _, m := range res.times[name] {
 			peak = max(peak, m.maxRSS)
 		}
 	}
-	fmt.Fprintf(w, "%-48s %6.1f MiB  target ≤ 64 MiB: %s\n", "peak RSS of the loader process", float64(peak)/(1<<20), verdict(peak <= 64<<20))
+	if peak > 0 {
+		fmt.Fprintf(w, "%-48s %6.1f MiB  target ≤ 64 MiB: %s\n", "peak RSS of the loader process", float64(peak)/(1<<20), verdict(peak <= 64<<20))
+	}
+}
+
+// within notes whether a time meets target.
+func within(target time.Duration) func(time.Duration) string {
+	return func(m time.Duration) string {
+		return fmt.Sprintf("target ≤ %.3f s: %s", target.Seconds(), verdict(m <= target))
+	}
 }
 
 func ratio(a, b time.Duration) float64 {

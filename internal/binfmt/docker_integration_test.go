@@ -52,7 +52,7 @@ func TestIntegrationDocker(t *testing.T) {
 	layer, err := nix2container.NewLayer(ctx, []nix2container.Path{{
 		Path:    sp,
 		Options: &nix2container.PathOptions{Rewrite: nix2container.Rewrite{Regex: "^" + sp, Repl: ""}},
-	}}, nix2container.Options{})
+	}}, nix2container.Store{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,8 +35,18 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 	if err != nil {
 		return Result{}, err
 	}
+	store := opts.Store
+	if err := img.Check(store); err != nil {
+		return Result{}, err
+	}
+	rules, err := img.Rules(ctx, store)
+	if err != nil {
+		return Result{}, err
+	}
+	store.Rules = rules.Rules
+	noteRules(opts, rules)
 	n, err := writeFile(ctx, file, func(w io.Writer) error {
-		return load.WriteArchive(ctx, w, img, refs, opts.Source)
+		return load.WriteArchive(ctx, w, img, refs, store)
 	})
 	if err != nil {
 		return Result{}, err
@@ -45,7 +55,7 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 	for _, l := range img.Layers {
 		seen[l.Digest.String()] = true
 	}
-	return Result{Path: file, Format: "docker-archive", Config: id, Refs: refs, Blobs: len(seen), Bytes: n}, nil
+	return Result{Path: file, Format: "docker-archive", Config: id, Refs: refs, Blobs: len(seen), Bytes: n, Legacy: rules.Description}, nil
 }
 
 // source names an image for errors: its JSON file, or "image".

@@ -57,7 +57,7 @@ func TestArchive(t *testing.T) {
 			img, want := storetest.Case(t, cs)
 			file := filepath.Join(dir, cs+".tar")
 			var log bytes.Buffer
-			res, err := Archive(context.Background(), img, file, Options{Refs: []string{"nanna/" + cs}, Source: src, Log: &log})
+			res, err := Archive(context.Background(), img, file, Options{Refs: []string{"nanna/" + cs}, Store: src, Log: &log})
 			if err != nil {
 				t.Fatalf("Archive() = %v", err)
 			}
@@ -96,7 +96,7 @@ func TestArchiveIsAtomic(t *testing.T) {
 	if err := os.WriteFile(file, []byte("previous"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Archive(context.Background(), img, file, Options{Source: src})
+	_, err := Archive(context.Background(), img, file, Options{Store: src})
 	var mismatch *nix2container.MismatchError
 	if !errors.As(err, &mismatch) {
 		t.Fatalf("Archive() of a tampered store = %v, want a *nix2container.MismatchError", err)
@@ -125,7 +125,7 @@ func TestArchiveErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Archive(context.Background(), img, tt.file, Options{Refs: tt.refs, Source: src})
+			_, err := Archive(context.Background(), img, tt.file, Options{Refs: tt.refs, Store: src})
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Archive() = %v, want an error containing %q", err, tt.wantErr)
 			}

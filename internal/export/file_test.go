@@ -22,11 +22,11 @@ func TestExportThroughASymlink(t *testing.T) {
 	img, _ := storetest.Case(t, "basic")
 	exports := map[string]func(file string) error{
 		"archive": func(file string) error {
-			_, err := Archive(context.Background(), img, file, Options{Source: src})
+			_, err := Archive(context.Background(), img, file, Options{Store: src})
 			return err
 		},
 		"oci-archive": func(file string) error {
-			_, err := OCIArchive(context.Background(), img, file, Options{Source: src})
+			_, err := OCIArchive(context.Background(), img, file, Options{Store: src})
 			return err
 		},
 	}
@@ -114,7 +114,7 @@ func TestExportRemovesStaleTemporaryFiles(t *testing.T) {
 	t.Run("archive", func(t *testing.T) {
 		dir := t.TempDir()
 		touch(t, dir, stale("out.tar"), running("out.tar"), stale("other.tar"))
-		if _, err := Archive(context.Background(), img, filepath.Join(dir, "out.tar"), Options{Source: src}); err != nil {
+		if _, err := Archive(context.Background(), img, filepath.Join(dir, "out.tar"), Options{Store: src}); err != nil {
 			t.Fatal(err)
 		}
 		want := []string{stale("other.tar"), running("out.tar"), "out.tar"}
@@ -125,7 +125,7 @@ func TestExportRemovesStaleTemporaryFiles(t *testing.T) {
 
 	t.Run("layout", func(t *testing.T) {
 		dir := t.TempDir()
-		if _, err := OCI(context.Background(), img, dir, Options{Refs: []string{"basic:1"}, Source: src}); err != nil {
+		if _, err := OCI(context.Background(), img, dir, Options{Refs: []string{"basic:1"}, Store: src}); err != nil {
 			t.Fatal(err)
 		}
 		blobs := filepath.Join(dir, "blobs", "sha256")
@@ -133,7 +133,7 @@ func TestExportRemovesStaleTemporaryFiles(t *testing.T) {
 		blob := strings.Repeat("ab", 32)
 		touch(t, dir, stale("index.json"), running("index.json"))
 		touch(t, blobs, stale(blob), running(blob))
-		if _, err := OCI(context.Background(), img, dir, Options{Refs: []string{"basic:2"}, Source: src}); err != nil {
+		if _, err := OCI(context.Background(), img, dir, Options{Refs: []string{"basic:2"}, Store: src}); err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff([]string{running("index.json"), "blobs", "index.json", "oci-layout"}, dirNames(t, dir)); diff != "" {

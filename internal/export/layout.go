@@ -62,16 +62,17 @@ func writeOCI(ctx context.Context, img *nix2container.Image, path, format string
 	if err != nil {
 		return Result{}, err
 	}
-	o, err := oci.NewImage(ctx, img, oci.Options{Gzip: opts.Gzip, Source: opts.Source})
+	o, err := oci.NewImage(ctx, img, oci.Options{Gzip: opts.Gzip, Store: opts.Store})
 	if err != nil {
 		return Result{}, err
 	}
+	noteRules(opts, o.Rules())
 	s, finish, err := open()
 	if err != nil {
 		return Result{}, err
 	}
 	defer func() { err = finish(err) }()
-	res = Result{Path: path, Format: format, Config: o.ConfigDigest(), Manifest: o.ManifestDigest(), Refs: refs}
+	res = Result{Path: path, Format: format, Config: o.ConfigDigest(), Manifest: o.ManifestDigest(), Refs: refs, Legacy: o.Rules().Description}
 	if err := writeBlobs(ctx, o, s, &res); err != nil {
 		return res, err
 	}
@@ -138,7 +139,7 @@ func writeBlobs(ctx context.Context, o *oci.Image, s sink, res *Result) error {
 func descriptors(o *oci.Image, refs []string) ([]ispec.Descriptor, error) {
 	manifest, _ := o.RawManifest()
 	base := ispec.Descriptor{MediaType: ispec.MediaTypeImageManifest, Digest: o.ManifestDigest(), Size: int64(len(manifest))}
-	if arch := o.Source().Arch; arch != "" {
+	if arch := o.Nix2container().Arch; arch != "" {
 		base.Platform = &ispec.Platform{OS: "linux", Architecture: arch}
 	}
 	if len(refs) == 0 {

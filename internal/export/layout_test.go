@@ -56,7 +56,7 @@ func TestOCI(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/gzip=%v", cs, gz), func(t *testing.T) {
 				img, want := storetest.Case(t, cs)
 				dir := filepath.Join(t.TempDir(), "layout")
-				res, err := OCI(context.Background(), img, dir, Options{Refs: []string{"nanna/" + cs + ":dev"}, Source: src, Gzip: gz})
+				res, err := OCI(context.Background(), img, dir, Options{Refs: []string{"nanna/" + cs + ":dev"}, Store: src, Gzip: gz})
 				if err != nil {
 					t.Fatalf("OCI() = %v", err)
 				}
@@ -95,10 +95,10 @@ func TestOCIAddsToALayout(t *testing.T) {
 	edge, _ := storetest.Case(t, "edge")
 	dir := t.TempDir()
 	ctx := context.Background()
-	if _, err := OCI(ctx, basic, dir, Options{Refs: []string{"basic:1"}, Source: src}); err != nil {
+	if _, err := OCI(ctx, basic, dir, Options{Refs: []string{"basic:1"}, Store: src}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := OCI(ctx, edge, dir, Options{Refs: []string{"edge:1", "edge:latest"}, Source: src})
+	res, err := OCI(ctx, edge, dir, Options{Refs: []string{"edge:1", "edge:latest"}, Store: src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestOCIAddsToALayout(t *testing.T) {
 	if res.Blobs != len(edge.Layers) || res.Reused != 1 {
 		t.Errorf("second image: %d blobs, %d reused; want %d and 1", res.Blobs, res.Reused, len(edge.Layers))
 	}
-	res, err = OCI(ctx, basic, dir, Options{Refs: []string{"basic:1"}, Source: src})
+	res, err = OCI(ctx, basic, dir, Options{Refs: []string{"basic:1"}, Store: src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,14 +125,14 @@ func TestOCIIsAtomic(t *testing.T) {
 	img, _ := storetest.Case(t, "layered")
 	ctx := context.Background()
 	existing := t.TempDir()
-	if _, err := OCI(ctx, basic, existing, Options{Refs: []string{"basic:1"}, Source: src}); err != nil {
+	if _, err := OCI(ctx, basic, existing, Options{Refs: []string{"basic:1"}, Store: src}); err != nil {
 		t.Fatal(err)
 	}
 	storetest.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
 	var mismatch *nix2container.MismatchError
 
 	fresh := filepath.Join(t.TempDir(), "new")
-	if _, err := OCI(ctx, img, fresh, Options{Source: src}); !errors.As(err, &mismatch) {
+	if _, err := OCI(ctx, img, fresh, Options{Store: src}); !errors.As(err, &mismatch) {
 		t.Fatalf("OCI() of a tampered store = %v, want a *nix2container.MismatchError", err)
 	}
 	if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
@@ -140,7 +140,7 @@ func TestOCIIsAtomic(t *testing.T) {
 	}
 
 	before, _ := os.ReadFile(filepath.Join(existing, "index.json"))
-	if _, err := OCI(ctx, img, existing, Options{Refs: []string{"basic:1"}, Source: src}); !errors.As(err, &mismatch) {
+	if _, err := OCI(ctx, img, existing, Options{Refs: []string{"basic:1"}, Store: src}); !errors.As(err, &mismatch) {
 		t.Fatalf("OCI() into a layout = %v, want a *nix2container.MismatchError", err)
 	}
 	if after, _ := os.ReadFile(filepath.Join(existing, "index.json")); !bytes.Equal(before, after) {
@@ -168,7 +168,7 @@ func TestOCIRefusesOtherDirectories(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := OCI(context.Background(), img, dir, Options{Source: storetest.Root(t)})
+	_, err := OCI(context.Background(), img, dir, Options{Store: storetest.Root(t)})
 	if err == nil || !strings.Contains(err.Error(), "is not an OCI image layout") {
 		t.Errorf("OCI() into a non-layout directory = %v", err)
 	}
@@ -181,11 +181,33 @@ func TestOCIArchive(t *testing.T) {
 	src := storetest.Root(t)
 	img, want := storetest.Case(t, "layered")
 	file := filepath.Join(t.TempDir(), "image.oci.tar")
-	res, err := OCIArchive(context.Background(), img, file, Options{Refs: []string{"nanna/layered:dev"}, Source: src})
+	res, err := OCIArchive(context.Background(), img, file, Options{Refs: []string{"nanna/layered:dev"}, Store: src})
 	if err != nil {
 		t.Fatalf("OCIArchive() = %v", err)
 	}
-	// Unpack it and read it back as a layout.
+	dir, order := unpack(t, file)
+	if order[0] != "oci-layout" || order[len(order)-1] != "index.json" {
+		t.Errorf("archive order %v, want oci-layout first and index.json last", order)
+	}
+	if info, _ := os.Stat(file); res.Bytes != info.Size() {
+		t.Errorf("reported %d bytes, the file has %d", res.Bytes, info.Size())
+	}
+	names, got := readLayout(t, dir, 0)
+	if diff := cmp.Diff([]string{"nanna/layered:dev"}, names); diff != "" {
+		t.Errorf("ref names mismatch (-want +got):\n%s", diff)
+	}
+	if cfg, _ := got.ConfigName(); cfg.String() != want.ConfigDigest.String() {
+		t.Errorf("config = %s, want %s", cfg, want.ConfigDigest)
+	}
+	if diff := cmp.Diff(wantDiffIDs(want), diffIDs(t, got)); diff != "" {
+		t.Errorf("layer tars mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// unpack extracts an OCI archive into a new directory, to be read back as
+// a layout, and returns it with the entry names in archive order.
+func unpack(t *testing.T, file string) (string, []string) {
+	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +219,7 @@ func TestOCIArchive(t *testing.T) {
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return dir, order
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -212,21 +234,5 @@ func TestOCIArchive(t *testing.T) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if order[0] != "oci-layout" || order[len(order)-1] != "index.json" {
-		t.Errorf("archive order %v, want oci-layout first and index.json last", order)
-	}
-	if info, _ := f.Stat(); res.Bytes != info.Size() {
-		t.Errorf("reported %d bytes, the file has %d", res.Bytes, info.Size())
-	}
-	names, got := readLayout(t, dir, 0)
-	if diff := cmp.Diff([]string{"nanna/layered:dev"}, names); diff != "" {
-		t.Errorf("ref names mismatch (-want +got):\n%s", diff)
-	}
-	if cfg, _ := got.ConfigName(); cfg.String() != want.ConfigDigest.String() {
-		t.Errorf("config = %s, want %s", cfg, want.ConfigDigest)
-	}
-	if diff := cmp.Diff(wantDiffIDs(want), diffIDs(t, got)); diff != "" {
-		t.Errorf("layer tars mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -49,7 +49,7 @@ func TestOCIConcurrentExportsKeepEveryRef(t *testing.T) {
 		var wg sync.WaitGroup
 		for i, ref := range wantRefs(n) {
 			wg.Go(func() {
-				_, errs[i] = OCI(context.Background(), img, dir, Options{Refs: []string{ref}, Source: src})
+				_, errs[i] = OCI(context.Background(), img, dir, Options{Refs: []string{ref}, Store: src})
 			})
 		}
 		wg.Wait()
@@ -103,7 +103,7 @@ func TestHelperExport(t *testing.T) {
 	dir, rest, _ := strings.Cut(args, "\t")
 	ref, root, _ := strings.Cut(rest, "\t")
 	img, _ := storetest.Case(t, "basic")
-	if _, err := OCI(context.Background(), img, dir, Options{Refs: []string{ref}, Source: nix2container.Options{Root: root}}); err != nil {
+	if _, err := OCI(context.Background(), img, dir, Options{Refs: []string{ref}, Store: nix2container.Store{Root: root}}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -30,8 +30,10 @@ type Options struct {
 	Log io.Writer
 	// Verbose adds the digests of what was written.
 	Verbose bool
-	// Source says where store paths are read from (tests read a copy).
-	Source nix2container.Options
+	// Store says where store paths are read from (tests read a copy). Its
+	// Rules are replaced by those the JSON was written with
+	// (nix2container.Image.Rules).
+	Store nix2container.Store
 }
 
 // Result describes a written export.
@@ -49,6 +51,9 @@ type Result struct {
 	// Blobs counts the layer blobs written; Reused those an OCI layout
 	// already held.
 	Blobs, Reused int
+	// Legacy names the older nix2container whose tar rules the image
+	// needed, "" for the current rules.
+	Legacy string
 	// Bytes is the size of what was written.
 	Bytes int64
 	// Elapsed is the export's duration.
@@ -94,6 +99,14 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// noteRules prints, before anything is written, the line saying that the
+// image is read with an older nix2container's tar rules.
+func noteRules(opts Options, m nix2container.RulesMatch) {
+	if note := m.Note("exporting"); note != "" {
+		fmt.Fprintln(logOf(opts), note)
+	}
 }
 
 // logOf is opts.Log, or io.Discard.

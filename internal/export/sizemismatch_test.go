@@ -35,7 +35,7 @@ func TestStorePathThatGrewIsDiagnosed(t *testing.T) {
 			img, _ := storetest.Case(t, "layered")
 			path := img.Layers[2].Paths[0].Path
 			storetest.Tamper(t, src, path, "etc/app.conf", strings.Repeat("grown ", 1000)) // about 6 KiB more
-			err := export(context.Background(), img, t.TempDir(), Options{Source: src})
+			err := export(context.Background(), img, t.TempDir(), Options{Store: src})
 			var mismatch *nix2container.MismatchError
 			if !errors.As(err, &mismatch) || mismatch.Layer != 2 || !strings.Contains(err.Error(), path) {
 				t.Errorf("export of a grown store path = %v, want the mismatch of layer 2 naming %s", err, path)

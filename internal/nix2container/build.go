@@ -13,10 +13,10 @@ import (
 // build-time CLI does: it tars them under the current rules and records the
 // digest (= diff_id) and size. Benchmarks and tests use it to describe trees
 // they generate.
-func NewLayer(ctx context.Context, paths []Path, opts Options) (Layer, error) {
+func NewLayer(ctx context.Context, paths []Path, store Store) (Layer, error) {
 	l := Layer{MediaType: MediaTypeTar, Paths: paths}
 	h := sha256.New()
-	n, err := l.WriteBlob(ctx, h, opts)
+	n, err := l.WriteBlob(ctx, h, store)
 	if err != nil {
 		return Layer{}, fmt.Errorf("hashing layer of %s: %w", summarizePaths(l.StorePaths()), err)
 	}

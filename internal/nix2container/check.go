@@ -14,20 +14,20 @@ import (
 // file inside StoreDir once every symlink is resolved; for a layer without
 // one, that every store path is a direct child of StoreDir and exists
 // (paths are not read when a layer-path is set).
-// Files are looked up under opts.Root. All problems are returned, joined
+// Files are looked up under store.Root. All problems are returned, joined
 // with errors.Join.
-func (img *Image) Check(opts Options) error {
+func (img *Image) Check(store Store) error {
 	var errs []error
 	for i, l := range img.Layers {
 		errs = append(errs, checkOptions(i, l)...)
 		if l.LayerPath != "" {
-			if err := checkLayerPath(i, l.LayerPath, opts); err != nil {
+			if err := checkLayerPath(i, l.LayerPath, store); err != nil {
 				errs = append(errs, err)
 			}
 			continue
 		}
 		for _, p := range l.Paths {
-			if err := checkStorePath(i, p.Path, opts); err != nil {
+			if err := checkStorePath(i, p.Path, store); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -65,8 +65,8 @@ func checkOptions(i int, l Layer) []error {
 
 // checkLayerPath checks that a layer-path is a regular file in the store,
 // symlinks resolved.
-func checkLayerPath(i int, lp string, opts Options) error {
-	file, err := opts.layerFile(lp)
+func checkLayerPath(i int, lp string, store Store) error {
+	file, err := store.layerFile(lp)
 	switch {
 	case errors.Is(err, ErrOutsideStore):
 		return fmt.Errorf("layer %d: layer-path %w", i, err)
@@ -87,11 +87,11 @@ func checkLayerPath(i int, lp string, opts Options) error {
 
 // checkStorePath checks that a store path is one and exists (it may be a
 // symlink).
-func checkStorePath(i int, p string, opts Options) error {
+func checkStorePath(i int, p string, store Store) error {
 	if err := confineStorePath(p); err != nil {
 		return fmt.Errorf("layer %d: path %w", i, err)
 	}
-	_, err := os.Lstat(opts.fsPath(p))
+	_, err := os.Lstat(store.fsPath(p))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("store path %s of layer %d is missing: build or realise it first (nix build / nix-store --realise)", p, i)

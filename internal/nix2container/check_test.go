@@ -45,7 +45,7 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			img := &Image{Version: 1, Layers: tt.layers}
-			err := img.Check(Options{Root: root})
+			err := img.Check(Store{Root: root})
 			if tt.want == nil {
 				if err != nil {
 					t.Errorf("Check() = %v, want nil", err)

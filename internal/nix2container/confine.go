@@ -10,7 +10,7 @@ import (
 
 // StoreDir is the Nix store. Every store path of an image JSON must be a
 // direct child of it and every layer-path must be inside it; nothing else is
-// ever read (Options.Root moves the whole store for tests).
+// ever read (Store.Root moves the whole store for tests).
 const StoreDir = "/nix/store"
 
 // ErrOutsideStore is wrapped by the errors about a store path or layer-path
@@ -47,15 +47,15 @@ func confineLayerPath(lp string) error {
 // with every symlink resolved. It fails when the layer-path is outside the
 // store, lexically or once resolved; a missing file gives an error for which
 // errors.Is(err, fs.ErrNotExist) holds.
-func (o Options) layerFile(lp string) (string, error) {
+func (s Store) layerFile(lp string) (string, error) {
 	if err := confineLayerPath(lp); err != nil {
 		return "", err
 	}
-	store, err := filepath.EvalSymlinks(o.fsPath(StoreDir))
+	store, err := filepath.EvalSymlinks(s.fsPath(StoreDir))
 	if err != nil {
 		return "", err
 	}
-	resolved, err := filepath.EvalSymlinks(o.fsPath(lp))
+	resolved, err := filepath.EvalSymlinks(s.fsPath(lp))
 	if err != nil {
 		return "", err
 	}

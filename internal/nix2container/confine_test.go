@@ -50,7 +50,7 @@ func TestParseRefusesPathsOutsideStore(t *testing.T) {
 // escapingStore is a store root whose store paths lead out of the store
 // through symlinks, with a secret file outside the store.
 type escapingStore struct {
-	opts   Options
+	opts   Store
 	secret []byte
 }
 
@@ -74,7 +74,7 @@ func newEscapingStore(t *testing.T) escapingStore {
 		"6666-app/bin/foo":   "->/etc/passwd",
 		"7777-etc":           "->/etc",
 	})
-	return escapingStore{opts: Options{Root: root}, secret: secret}
+	return escapingStore{opts: Store{Root: root}, secret: secret}
 }
 
 func TestLayerPathSymlinkOutOfStore(t *testing.T) {

@@ -48,7 +48,7 @@ func FuzzParse(f *testing.F) {
 				t.Errorf("Parse() accepted layer %d layer-path %q, which is outside the store", i, l.LayerPath)
 			}
 		}
-		_ = img.Check(Options{Root: t.TempDir()})
+		_ = img.Check(Store{Root: t.TempDir()})
 	})
 }
 
@@ -65,7 +65,7 @@ func FuzzConfine(f *testing.F) {
 	}
 	const root = "/fuzz/root"
 	store := filepath.Join(root, StoreDir)
-	opts := Options{Root: root}
+	opts := Store{Root: root}
 	f.Fuzz(func(t *testing.T, p string) {
 		if err := confineStorePath(p); (err == nil) != isStorePath(p) {
 			t.Errorf("confineStorePath(%q) = %v, want accepted = %v", p, err, isStorePath(p))

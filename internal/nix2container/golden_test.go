@@ -49,17 +49,17 @@ func readExpected(t *testing.T, dir string) expected {
 }
 
 func TestGoldenTempStore(t *testing.T) {
-	runGolden(t, Options{Root: storeRoot(t)})
+	runGolden(t, Store{Root: storeRoot(t)})
 }
 
 func TestGoldenRealStore(t *testing.T) {
 	if _, err := os.Lstat(fixtureAppPath); err != nil {
 		t.Skipf("golden fixtures are not installed in /nix/store (%v); run /work/shared/fixtures/nix2container/install.sh to enable this test", err)
 	}
-	runGolden(t, Options{})
+	runGolden(t, Store{})
 }
 
-func runGolden(t *testing.T, opts Options) {
+func runGolden(t *testing.T, opts Store) {
 	ctx := context.Background()
 	for _, dir := range caseDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {

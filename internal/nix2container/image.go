@@ -1,8 +1,6 @@
 package nix2container
 
 import (
-	"path"
-	"path/filepath"
 	"time"
 
 	digest "github.com/opencontainers/go-digest"
@@ -96,55 +94,6 @@ type Perm struct {
 	Gname string `json:"gname"`
 }
 
-// Options control how layer tars are produced.
-type Options struct {
-	// Root is where the Nix store is read: files of /nix/store/... are read
-	// from <Root>/nix/store/... (tests use a temporary directory laid out
-	// like that). Tar names, rewrite regexes and perms regexes still see the
-	// logical /nix/store/... path, and paths must still be in StoreDir: the
-	// store moves as a whole, nothing else becomes readable. "" means the
-	// real /nix/store.
-	Root string
-	// Rules selects the tar rule set; the zero value is the current one.
-	Rules Rules
-}
-
-// Rules selects a tar rule set; the zero value is the current one.
-type Rules struct {
-	// ZeroMtime writes mtime 0 instead of 1 s, as nix2container did before
-	// 6f51fc5 (2024-07-08).
-	ZeroMtime bool
-	// GnameFromUname reproduces the bug fixed by de69713 (2024-11-10): a perm
-	// with a non-empty gname set the group name to the perm's uname.
-	GnameFromUname bool
-}
-
-// NamedRules is a tar rule set with a human description of the
-// nix2container versions that used it.
-type NamedRules struct {
-	// Rules is the rule set.
-	Rules Rules
-	// Description names the nix2container versions, such as
-	// "nix2container before 2024-07-08 (mtime 0)".
-	Description string
-}
-
-// LegacyRules lists the older rule sets worth trying when a digest does not
-// match, newest first. Every version-1 JSON (nix2container v1.0.0, 2023-02,
-// and later) was written by one of these or by the current rules.
-func LegacyRules() []NamedRules {
-	return []NamedRules{
-		{
-			Rules:       Rules{GnameFromUname: true},
-			Description: "nix2container between 2024-07-08 and 2024-11-10 (gname taken from uname)",
-		},
-		{
-			Rules:       Rules{ZeroMtime: true, GnameFromUname: true},
-			Description: "nix2container before 2024-07-08 (mtime 0)",
-		},
-	}
-}
-
 // ChainIDs returns, per layer, the image-spec ChainID of the layers up to and
 // including it.
 func (img *Image) ChainIDs() []digest.Digest {
@@ -172,11 +121,4 @@ func (l Layer) StorePaths() []string {
 // decompressed to check its diff_id.
 func (l Layer) compressed() bool {
 	return l.Digest != l.DiffID
-}
-
-// fsPath maps a logical path (as written in the JSON) to the path read on
-// disk: the path cleaned as an absolute path, so that ".." never climbs
-// above Root, under Root.
-func (o Options) fsPath(p string) string {
-	return filepath.Join(o.Root, path.Clean("/"+p))
 }

@@ -2,7 +2,9 @@ package nix2container
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	digest "github.com/opencontainers/go-digest"
@@ -83,12 +85,12 @@ func summarizePaths(paths []string) string {
 // Diagnose recomputes the layer e names with each of LegacyRules (hashing
 // only, nothing is written anywhere) and sets e.Legacy to the description
 // of the first rule set whose digest and size match the JSON. Rule sets that
-// would give the same bytes as opts.Rules for this layer are skipped, so a
+// would give the same bytes as store.Rules for this layer are skipped, so a
 // layer without gname perms costs one extra pass over its files (the mtime
 // rule set), a layer with them two. It returns an error only when the layer
 // cannot be recomputed (for example ctx is done); e.Legacy is then left empty.
 // Layers read from a layer-path are not diagnosed.
-func (img *Image) Diagnose(ctx context.Context, e *MismatchError, opts Options) error {
+func (img *Image) Diagnose(ctx context.Context, e *MismatchError, store Store) error {
 	if e.Layer < 0 || e.Layer >= len(img.Layers) {
 		return fmt.Errorf("diagnosing layer %d: the image has %d layers", e.Layer, len(img.Layers))
 	}
@@ -96,32 +98,26 @@ func (img *Image) Diagnose(ctx context.Context, e *MismatchError, opts Options) 
 	if l.LayerPath != "" {
 		return nil
 	}
-	gname := layerHasGname(l)
-	effective := func(r Rules) Rules {
-		if !gname {
-			r.GnameFromUname = false
-		}
-		return r
-	}
-	tried := map[Rules]bool{effective(opts.Rules): true}
+	tried := []Rules{l.effective(store.Rules)}
+	var older []NamedRules
 	for _, nr := range LegacyRules() {
-		r := effective(nr.Rules)
-		if tried[r] {
-			continue
-		}
-		tried[r] = true
-		o := opts
-		o.Rules = nr.Rules
-		d := digest.SHA256.Digester()
-		n, err := l.WriteBlob(ctx, d.Hash(), o)
-		if err != nil {
-			return fmt.Errorf("diagnosing layer %d with the rules of %s: %w", e.Layer, nr.Description, err)
-		}
-		if d.Digest() == l.Digest && (l.Size == 0 || n == l.Size) {
-			e.Legacy, e.LegacyRules = nr.Description, nr.Rules
-			return nil
+		if r := l.effective(nr.Rules); !slices.Contains(tried, r) {
+			tried = append(tried, r)
+			older = append(older, nr)
 		}
 	}
+	if len(older) == 0 {
+		return nil
+	}
+	k, err := img.firstMatch(ctx, e.Layer, store, tried[1:])
+	var none *MismatchError
+	switch {
+	case errors.As(err, &none):
+		return nil
+	case err != nil:
+		return fmt.Errorf("diagnosing: %w", err)
+	}
+	e.Legacy, e.LegacyRules = older[k].Description, older[k].Rules
 	return nil
 }
 

@@ -25,12 +25,12 @@ const holdbackSize = 1024
 // the *MismatchError rather than failing itself. On a mismatch it returns a
 // *MismatchError;
 // for a digest mismatch of a paths-based layer it first runs Diagnose.
-func (img *Image) StreamLayer(ctx context.Context, i int, w io.Writer, opts Options) (int64, error) {
+func (img *Image) StreamLayer(ctx context.Context, i int, w io.Writer, store Store) (int64, error) {
 	if i < 0 || i >= len(img.Layers) {
 		return 0, fmt.Errorf("streaming layer %d: the image has %d layers", i, len(img.Layers))
 	}
 	l := img.Layers[i]
-	wantSize, err := l.BlobSize(opts)
+	wantSize, err := l.BlobSize(store)
 	if err != nil {
 		return 0, fmt.Errorf("streaming layer %d: %w", i, err)
 	}
@@ -47,7 +47,7 @@ func (img *Image) StreamLayer(ctx context.Context, i int, w io.Writer, opts Opti
 		diff = newDiffVerifier()
 		writers = append(writers, diff.pw)
 	}
-	n, err := l.WriteBlob(ctx, io.MultiWriter(writers...), opts)
+	n, err := l.WriteBlob(ctx, io.MultiWriter(writers...), store)
 	var diffID digest.Digest
 	var diffErr error
 	if diff != nil {
@@ -73,7 +73,7 @@ func (img *Image) StreamLayer(ctx context.Context, i int, w io.Writer, opts Opti
 	case mismatch.Actual != l.Digest:
 		mismatch.Field = "digest"
 		if l.LayerPath == "" {
-			_ = img.Diagnose(ctx, mismatch, opts) // best effort: Legacy stays empty on error
+			_ = img.Diagnose(ctx, mismatch, store) // best effort: Legacy stays empty on error
 		}
 		return hb.n, mismatch
 	case diff != nil && diffErr != nil:

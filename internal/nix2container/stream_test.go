@@ -40,7 +40,7 @@ func pulledLayer(t *testing.T, root, layerPath string) (tarBytes, gzBytes []byte
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	p := Options{Root: root}.fsPath(layerPath)
+	p := Store{Root: root}.fsPath(layerPath)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestStreamPulledLayer(t *testing.T) {
 	corrupt := bytes.Clone(gzBytes)
 	corrupt[len(corrupt)/2] ^= 0xff
 	corruptLP := "/nix/store/dddd-docker-image-base/layer.gz"
-	p := Options{Root: root}.fsPath(corruptLP)
+	p := Store{Root: root}.fsPath(corruptLP)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestStreamPulledLayer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := Options{Root: root}
+			opts := Store{Root: root}
 			if err := tt.img.Check(opts); err != nil {
 				t.Fatalf("Check() = %v", err)
 			}
@@ -124,13 +124,13 @@ func TestStreamPulledLayer(t *testing.T) {
 }
 
 // tamperedBasic returns the basic case and a store whose app.conf is changed.
-func tamperedBasic(t *testing.T, content string) (*Image, Options) {
+func tamperedBasic(t *testing.T, content string) (*Image, Store) {
 	t.Helper()
 	img, err := ReadFile("testdata/cases/basic/image.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Root: storeRoot(t)}
+	opts := Store{Root: storeRoot(t)}
 	writeFile(t, opts.fsPath(fixtureAppPath+"/etc/app.conf"), []byte(content))
 	return img, opts
 }
@@ -199,7 +199,7 @@ func TestStreamLegacy(t *testing.T) {
 			}
 			root := storeRoot(t)
 			d := digest.SHA256.Digester()
-			if _, err := img.Layers[0].WriteBlob(ctx, d.Hash(), Options{Root: root, Rules: tt.rules}); err != nil {
+			if _, err := img.Layers[0].WriteBlob(ctx, d.Hash(), Store{Root: root, Rules: tt.rules}); err != nil {
 				t.Fatal(err)
 			}
 			if d.Digest() == img.Layers[0].Digest {
@@ -208,7 +208,7 @@ func TestStreamLegacy(t *testing.T) {
 			img.Layers[0].Digest, img.Layers[0].DiffID = d.Digest(), d.Digest()
 
 			var out bytes.Buffer
-			_, err = img.StreamLayer(ctx, 0, &out, Options{Root: root})
+			_, err = img.StreamLayer(ctx, 0, &out, Store{Root: root})
 			var me *MismatchError
 			if !errors.As(err, &me) {
 				t.Fatalf("StreamLayer() = %v, want *MismatchError", err)
@@ -221,7 +221,7 @@ func TestStreamLegacy(t *testing.T) {
 			}
 			// With the legacy rules selected, the layer streams fine.
 			out.Reset()
-			if n, err := img.StreamLayer(ctx, 0, &out, Options{Root: root, Rules: tt.rules}); err != nil || n != img.Layers[0].Size {
+			if n, err := img.StreamLayer(ctx, 0, &out, Store{Root: root, Rules: tt.rules}); err != nil || n != img.Layers[0].Size {
 				t.Errorf("StreamLayer(legacy rules) = %d, %v, want %d, nil", n, err, img.Layers[0].Size)
 			}
 		})
@@ -272,7 +272,7 @@ func TestStreamLayerErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Root: storeRoot(t)}
+	opts := Store{Root: storeRoot(t)}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := img.StreamLayer(ctx, 0, &bytes.Buffer{}, opts); !errors.Is(err, context.Canceled) {
@@ -281,7 +281,7 @@ func TestStreamLayerErrors(t *testing.T) {
 	if _, err := img.StreamLayer(context.Background(), 1, &bytes.Buffer{}, opts); err == nil {
 		t.Errorf("StreamLayer(1) of a one-layer image = nil, want error")
 	}
-	if _, err := img.StreamLayer(context.Background(), 0, &bytes.Buffer{}, Options{Root: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "qnb86jag8gx96rf50iri7igzncgdv6vw-shared-lib") {
+	if _, err := img.StreamLayer(context.Background(), 0, &bytes.Buffer{}, Store{Root: t.TempDir()}); err == nil || !strings.Contains(err.Error(), "qnb86jag8gx96rf50iri7igzncgdv6vw-shared-lib") {
 		t.Errorf("StreamLayer(empty store) = %v, want an error naming the missing store path", err)
 	}
 }

@@ -22,11 +22,11 @@ const (
 
 // BlobSize returns the layer's blob size: Size, or for a pulled base layer
 // (Size 0 with a layer-path) the size of the layer-path file.
-func (l Layer) BlobSize(opts Options) (int64, error) {
+func (l Layer) BlobSize(store Store) (int64, error) {
 	if l.Size != 0 || l.LayerPath == "" {
 		return l.Size, nil
 	}
-	file, err := opts.layerFile(l.LayerPath)
+	file, err := store.layerFile(l.LayerPath)
 	if err != nil {
 		return 0, fmt.Errorf("reading layer-path %w", err)
 	}
@@ -39,21 +39,21 @@ func (l Layer) BlobSize(opts Options) (int64, error) {
 
 // WriteBlob writes the layer's raw blob to w and returns the number of bytes
 // written. A layer-path file is copied as is (it takes precedence over
-// paths); otherwise the paths are tarred under opts.Rules. Nothing outside
+// paths); otherwise the paths are tarred under store.Rules. Nothing outside
 // StoreDir is read: a layer-path that resolves out of it and a path that is
 // not a store path are refused before any byte is written, and symlinks in
 // store paths are tarred as symlinks, never followed. The blob is not
 // verified (see Image.StreamLayer). ctx is checked between entries.
-func (l Layer) WriteBlob(ctx context.Context, w io.Writer, opts Options) (int64, error) {
+func (l Layer) WriteBlob(ctx context.Context, w io.Writer, store Store) (int64, error) {
 	if l.LayerPath != "" {
-		return copyLayerPath(ctx, w, l.LayerPath, opts)
+		return copyLayerPath(ctx, w, l.LayerPath, store)
 	}
-	return writeTar(ctx, w, l.Paths, opts)
+	return writeTar(ctx, w, l.Paths, store)
 }
 
 // copyLayerPath copies a ready-made blob, refusing one outside the store.
-func copyLayerPath(ctx context.Context, w io.Writer, layerPath string, opts Options) (int64, error) {
-	file, err := opts.layerFile(layerPath)
+func copyLayerPath(ctx context.Context, w io.Writer, layerPath string, store Store) (int64, error) {
+	file, err := store.layerFile(layerPath)
 	if err != nil {
 		return 0, fmt.Errorf("reading layer-path %w", err)
 	}
@@ -70,15 +70,15 @@ func copyLayerPath(ctx context.Context, w io.Writer, layerPath string, opts Opti
 }
 
 // writeTar writes the tar stream of paths.
-func writeTar(ctx context.Context, w io.Writer, paths []Path, opts Options) (int64, error) {
-	tree, err := buildTree(ctx, paths, opts)
+func writeTar(ctx context.Context, w io.Writer, paths []Path, store Store) (int64, error) {
+	tree, err := buildTree(ctx, paths, store)
 	if err != nil {
 		return 0, err
 	}
 	cw := &countingWriter{w: w}
 	bw := bufio.NewWriterSize(cw, writeBufferSize)
 	tw := tar.NewWriter(bw)
-	e := &emitter{ctx: ctx, tw: tw, opts: opts, buf: make([]byte, copyBufferSize)}
+	e := &emitter{ctx: ctx, tw: tw, store: store, buf: make([]byte, copyBufferSize)}
 	if err := e.tree(tree, ""); err != nil {
 		return cw.n, err
 	}
@@ -93,10 +93,10 @@ func writeTar(ctx context.Context, w io.Writer, paths []Path, opts Options) (int
 
 // emitter writes a tree as a tar stream.
 type emitter struct {
-	ctx  context.Context
-	tw   *tar.Writer
-	opts Options
-	buf  []byte
+	ctx   context.Context
+	tw    *tar.Writer
+	store Store
+	buf   []byte
 }
 
 // tree writes n's children depth-first, pre-order, each directory's
@@ -129,7 +129,7 @@ func (e *emitter) tree(n *node, base string) error {
 // entry writes one tar entry.
 func (e *emitter) entry(dst string, n *node) error {
 	if n.info == nil {
-		hdr := dirHeader(dst, e.opts.Rules)
+		hdr := dirHeader(dst, e.store.Rules)
 		if err := e.tw.WriteHeader(hdr); err != nil {
 			return fmt.Errorf("writing tar header of %s: %w", dst, err)
 		}
@@ -138,12 +138,12 @@ func (e *emitter) entry(dst string, n *node) error {
 	link := ""
 	if n.info.Mode()&fs.ModeSymlink != 0 {
 		var err error
-		link, err = os.Readlink(e.opts.fsPath(n.src))
+		link, err = os.Readlink(e.store.fsPath(n.src))
 		if err != nil {
 			return fmt.Errorf("reading symlink %s: %w", n.src, err)
 		}
 	}
-	hdr, err := fileHeader(dst, n.src, n.info, link, n.rules, e.opts.Rules)
+	hdr, err := fileHeader(dst, n.src, n.info, link, n.rules, e.store.Rules)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (e *emitter) entry(dst string, n *node) error {
 
 // contents copies a regular file's bytes into the tar.
 func (e *emitter) contents(src string, size int64) error {
-	f, err := os.Open(e.opts.fsPath(src))
+	f, err := os.Open(e.store.fsPath(src))
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", src, err)
 	}

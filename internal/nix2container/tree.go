@@ -69,7 +69,7 @@ func (pr *pathRules) destination(src string) string {
 }
 
 // buildTree walks every path of the layer, in order, into one tree.
-func buildTree(ctx context.Context, paths []Path, o Options) (*node, error) {
+func buildTree(ctx context.Context, paths []Path, o Store) (*node, error) {
 	root := newNode()
 	for _, p := range paths {
 		pr, err := compileRules(p)
@@ -146,7 +146,7 @@ func splitPath(p string) []string {
 // everything below it in lexical order, like filepath.Walk: symlinks are
 // not followed, not even when logical itself is one (it is cleaned first, so
 // a trailing slash cannot make Lstat follow it). Files are read under o.Root.
-func walk(ctx context.Context, logical string, o Options, fn func(string, fs.FileInfo) error) error {
+func walk(ctx context.Context, logical string, o Store, fn func(string, fs.FileInfo) error) error {
 	if err := confineStorePath(logical); err != nil {
 		return fmt.Errorf("path %w", err)
 	}
@@ -158,7 +158,7 @@ func walk(ctx context.Context, logical string, o Options, fn func(string, fs.Fil
 	return walkEntry(ctx, logical, info, o, fn)
 }
 
-func walkEntry(ctx context.Context, logical string, info fs.FileInfo, o Options, fn func(string, fs.FileInfo) error) error {
+func walkEntry(ctx context.Context, logical string, info fs.FileInfo, o Store, fn func(string, fs.FileInfo) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

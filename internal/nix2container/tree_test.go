@@ -32,7 +32,7 @@ func entries(hdrs []*tar.Header) []entry {
 	return out
 }
 
-func blob(t *testing.T, l Layer, opts Options) []byte {
+func blob(t *testing.T, l Layer, opts Store) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	n, err := l.WriteBlob(context.Background(), &b, opts)
@@ -82,7 +82,7 @@ func TestPermsHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := entries(readTar(t, blob(t, img.Layers[0], Options{Root: root, Rules: tt.rules})))
+			got := entries(readTar(t, blob(t, img.Layers[0], Store{Root: root, Rules: tt.rules})))
 			w := tt.edit(append([]entry(nil), want...))
 			if diff := cmp.Diff(w, got[:len(w)]); diff != "" {
 				t.Errorf("first headers mismatch (-want +got):\n%s", diff)
@@ -109,7 +109,7 @@ func TestTreeOrderAndRewrite(t *testing.T) {
 		{Path: store + "3333-other", Options: &PathOptions{Rewrite: Rewrite{Regex: "^" + store + "[0-9]+-([a-z]+)", Repl: "/opt/$1"}}},
 		{Path: store + "4444-link"},
 	}
-	hdrs := readTar(t, blob(t, Layer{Paths: paths}, Options{Root: root}))
+	hdrs := readTar(t, blob(t, Layer{Paths: paths}, Store{Root: root}))
 	var names []string
 	for _, h := range hdrs {
 		names = append(names, fmt.Sprintf("%s %c", h.Name, h.Typeflag))
@@ -132,7 +132,7 @@ func TestTreeOrderAndRewrite(t *testing.T) {
 			t.Errorf("symlink store path = link %q, mode %o, want 1111-one, 0777", h.Linkname, h.Mode)
 		}
 	}
-	data := blob(t, Layer{Paths: paths}, Options{Root: root})
+	data := blob(t, Layer{Paths: paths}, Store{Root: root})
 	if !bytes.Equal(data[len(data)-1024:], make([]byte, 1024)) || len(data)%512 != 0 {
 		t.Errorf("the tar does not end with two zero blocks")
 	}
@@ -168,7 +168,7 @@ func TestTreeConflicts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Layer{Paths: tt.paths}.WriteBlob(context.Background(), &bytes.Buffer{}, Options{Root: root})
+			_, err := Layer{Paths: tt.paths}.WriteBlob(context.Background(), &bytes.Buffer{}, Store{Root: root})
 			switch {
 			case tt.want == "" && err != nil:
 				t.Errorf("WriteBlob() = %v, want nil", err)

@@ -24,6 +24,7 @@ type Image struct {
 	ctx      context.Context
 	src      *nix2container.Image
 	opts     Options
+	rules    nix2container.RulesMatch
 	config   []byte
 	configID v1.Hash
 	layers   []*layer // one per JSON layer, duplicates included
@@ -33,21 +34,29 @@ type Image struct {
 
 var _ v1.Image = (*Image)(nil)
 
-// NewImage checks img (nix2container.Image.Check) and prepares it. ctx
-// bounds NewImage and every later read of the image's layers. With
-// opts.Gzip it compresses each uncompressed layer once to learn its digest
-// and size, verifying it on the way, so that a damaged store fails here.
+// NewImage checks img (nix2container.Image.Check), finds the tar rules its
+// JSON was written with (nix2container.Image.Rules: a JSON of an older
+// nix2container is read with that nix2container's rules, Rules says which)
+// and prepares it. ctx bounds NewImage and every later read of the image's
+// layers. With opts.Gzip it compresses each uncompressed layer once to
+// learn its digest and size, verifying it on the way, so that a damaged
+// store fails here.
 func NewImage(ctx context.Context, img *nix2container.Image, opts Options) (*Image, error) {
-	if err := img.Check(opts.Source); err != nil {
+	if err := img.Check(opts.Store); err != nil {
 		return nil, err
 	}
 	config, err := img.ConfigBlob()
 	if err != nil {
 		return nil, err
 	}
-	i := &Image{ctx: ctx, src: img, opts: opts, config: config, configID: hashOf(digest.FromBytes(config))}
+	rules, err := img.Rules(ctx, opts.Store)
+	if err != nil {
+		return nil, err
+	}
+	opts.Store.Rules = rules.Rules
+	i := &Image{ctx: ctx, src: img, opts: opts, rules: rules, config: config, configID: hashOf(digest.FromBytes(config))}
 	for n, l := range img.Layers {
-		size, err := l.BlobSize(opts.Source)
+		size, err := l.BlobSize(opts.Store)
 		if err != nil {
 			return nil, fmt.Errorf("sizing layer %d: %w", n, err)
 		}
@@ -93,8 +102,12 @@ func (i *Image) buildManifest() error {
 	return nil
 }
 
-// Source returns the nix2container image.
-func (i *Image) Source() *nix2container.Image { return i.src }
+// Nix2container returns the nix2container image.
+func (i *Image) Nix2container() *nix2container.Image { return i.src }
+
+// Rules returns the tar rules the layers are made with: the store's own,
+// or those of the older nix2container that wrote the JSON.
+func (i *Image) Rules() nix2container.RulesMatch { return i.rules }
 
 // ConfigDigest returns the config blob's digest: the image ID on Docker's
 // classic store, equal to nix2container's.

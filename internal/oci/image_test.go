@@ -24,7 +24,7 @@ func TestImageMatchesFixtures(t *testing.T) {
 		for _, gz := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/gzip=%v", name, gz), func(t *testing.T) {
 				n2c, want := storetest.Case(t, name)
-				img, err := NewImage(context.Background(), n2c, Options{Source: src, Gzip: gz})
+				img, err := NewImage(context.Background(), n2c, Options{Store: src, Gzip: gz})
 				if err != nil {
 					t.Fatalf("NewImage() = %v", err)
 				}
@@ -70,7 +70,7 @@ func TestImageMatchesFixtures(t *testing.T) {
 // gives (image-spec field order: mediaType, digest, size).
 func TestManifestBytes(t *testing.T) {
 	n2c, want := storetest.Case(t, "basic")
-	img, err := NewImage(context.Background(), n2c, Options{Source: storetest.Root(t)})
+	img, err := NewImage(context.Background(), n2c, Options{Store: storetest.Root(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestGzipIsDeterministic(t *testing.T) {
 	n2c, _ := storetest.Case(t, "layered")
 	var digests []v1.Hash
 	for range 2 {
-		img, err := NewImage(context.Background(), n2c, Options{Source: src, Gzip: true})
+		img, err := NewImage(context.Background(), n2c, Options{Store: src, Gzip: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestOnBlob(t *testing.T) {
 	n2c, want := storetest.Case(t, "layered")
 	var mu sync.Mutex
 	got := map[int]int64{}
-	img, err := NewImage(context.Background(), n2c, Options{Source: storetest.Root(t), OnBlob: func(i int, n int64, err error) {
+	img, err := NewImage(context.Background(), n2c, Options{Store: storetest.Root(t), OnBlob: func(i int, n int64, err error) {
 		if err != nil {
 			t.Errorf("OnBlob(%d) error %v", i, err)
 		}
@@ -140,26 +140,26 @@ func TestOnBlob(t *testing.T) {
 }
 
 func TestTamperedStore(t *testing.T) {
-	n2c, _ := storetest.Case(t, "basic")
+	n2c, _ := storetest.Case(t, "layered")
 	src := storetest.Root(t)
-	storetest.Tamper(t, src, n2c.Layers[0].Paths[1].Path, "etc/app.conf", "changed!")
+	storetest.Tamper(t, src, n2c.Layers[2].Paths[0].Path, "etc/app.conf", "changed!")
 
-	img, err := NewImage(context.Background(), n2c, Options{Source: src})
+	img, err := NewImage(context.Background(), n2c, Options{Store: src})
 	if err != nil {
-		t.Fatalf("NewImage() = %v; the uncompressed image reads nothing up front", err)
+		t.Fatalf("NewImage() = %v; the uncompressed image reads only its smallest layer (1) up front", err)
 	}
 	layers, _ := img.Layers()
-	rc, _ := layers[0].Compressed()
+	rc, _ := layers[2].Compressed()
 	n, err := io.Copy(io.Discard, rc)
 	var mismatch *nix2container.MismatchError
 	if !errors.As(err, &mismatch) {
 		t.Fatalf("reading the tampered layer = %v, want a *nix2container.MismatchError", err)
 	}
-	if size, _ := layers[0].Size(); n >= size {
+	if size, _ := layers[2].Size(); n >= size {
 		t.Errorf("read %d bytes of a %d-byte tampered blob, want it cut short", n, size)
 	}
 
-	_, err = NewImage(context.Background(), n2c, Options{Source: src, Gzip: true})
+	_, err = NewImage(context.Background(), n2c, Options{Store: src, Gzip: true})
 	if !errors.As(err, &mismatch) {
 		t.Errorf("NewImage(Gzip) = %v, want a *nix2container.MismatchError", err)
 	}
@@ -167,7 +167,7 @@ func TestTamperedStore(t *testing.T) {
 
 func TestNewImageChecks(t *testing.T) {
 	n2c, _ := storetest.Case(t, "basic")
-	_, err := NewImage(context.Background(), n2c, Options{Source: nix2container.Options{Root: t.TempDir()}})
+	_, err := NewImage(context.Background(), n2c, Options{Store: nix2container.Store{Root: t.TempDir()}})
 	if err == nil || !strings.Contains(err.Error(), "is missing") {
 		t.Errorf("NewImage() with an empty store = %v, want the missing store path", err)
 	}
@@ -205,6 +205,29 @@ func checkBlobs(t *testing.T, img v1.Image) {
 		rc.Close()
 		if wantDiff, _ := l.DiffID(); err != nil || d != wantDiff {
 			t.Errorf("blob %d: uncompressed %s, %v, want diff_id %s", i, d, err, wantDiff)
+		}
+	}
+}
+
+func TestNewImageOlderRules(t *testing.T) {
+	src := storetest.Root(t)
+	cur, _ := storetest.Case(t, "layered")
+	older := nix2container.LegacyRules()[1]
+	n2c := storetest.OlderRules(t, cur, src, older.Rules)
+	img, err := NewImage(context.Background(), n2c, Options{Store: src})
+	if err != nil {
+		t.Fatalf("NewImage() of an older-rules JSON = %v", err)
+	}
+	if got := img.Rules(); got.Description != older.Description || got.Layer != 1 {
+		t.Errorf("Rules() = %q from layer %d, want %q from layer 1 (the smallest)", got.Description, got.Layer, older.Description)
+	}
+	layers, _ := img.Layers()
+	for i, l := range layers {
+		rc, _ := l.Compressed()
+		d, n, err := v1.SHA256(rc)
+		rc.Close()
+		if err != nil || d.String() != n2c.Layers[i].Digest.String() || n != n2c.Layers[i].Size {
+			t.Errorf("layer %d reads as %s (%d bytes), %v; want the JSON's %s", i, d, n, err, n2c.Layers[i].Digest)
 		}
 	}
 }

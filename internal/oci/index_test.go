@@ -21,7 +21,7 @@ func TestIndex(t *testing.T) {
 			t.Fatalf("Parse(%q) = %v, %v, want the case's arch %s", key, p, err, n2c.Arch)
 		}
 		// gzip: validate reads layers through gzip only.
-		img, err := NewImage(context.Background(), n2c, Options{Source: src, Gzip: true})
+		img, err := NewImage(context.Background(), n2c, Options{Store: src, Gzip: true})
 		if err != nil {
 			t.Fatal(err)
 		}

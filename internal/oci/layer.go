@@ -96,14 +96,14 @@ func (l *layer) open(gz, report bool) io.ReadCloser {
 // write streams the verified blob to w, through gzip when gz.
 func (l *layer) write(ctx context.Context, w io.Writer, gz bool) error {
 	if !gz {
-		_, err := l.img.src.StreamLayer(ctx, l.index, w, l.img.opts.Source)
+		_, err := l.img.src.StreamLayer(ctx, l.index, w, l.img.opts.Store)
 		return err
 	}
 	zw, err := gzip.NewWriterLevel(w, gzipLevel)
 	if err != nil {
 		return fmt.Errorf("compressing layer %d: %w", l.index, err)
 	}
-	if _, err := l.img.src.StreamLayer(ctx, l.index, zw, l.img.opts.Source); err != nil {
+	if _, err := l.img.src.StreamLayer(ctx, l.index, zw, l.img.opts.Store); err != nil {
 		return err
 	}
 	if err := zw.Close(); err != nil {

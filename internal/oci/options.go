@@ -11,8 +11,10 @@ type Options struct {
 	// one verifying pass over each such layer. Layers that are already
 	// compressed (pulled base layers) are left as they are.
 	Gzip bool
-	// Source says where store paths are read from (tests read a copy).
-	Source nix2container.Options
+	// Store says where store paths are read from (tests read a copy) and
+	// with which tar rules. NewImage replaces its Rules with those the
+	// image's JSON was written with (nix2container.Image.Rules).
+	Store nix2container.Store
 	// OnBlob, when set, is called each time a blob stream opened with
 	// Compressed ends: with the layer's index in the JSON (-1 for the
 	// config), the bytes read, and nil once the blob has been read to its

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // counts are the requests an in-memory registry received.
@@ -59,3 +60,25 @@ func newRegistry(c *counts, wrap func(w http.ResponseWriter, r *http.Request) bo
 }
 
 func nullLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// readsBack checks that each layer blob of img, pulled from the registry,
+// reads back with its digest and size (the registry checked them too).
+func readsBack(t *testing.T, img v1.Image) {
+	t.Helper()
+	m, err := img.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range m.Layers {
+		rl, err := img.LayerByDigest(l.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, _ := rl.Compressed()
+		d, n, err := v1.SHA256(rc)
+		rc.Close()
+		if err != nil || d != l.Digest || n != l.Size {
+			t.Errorf("layer %d reads back as %s (%d bytes), %v", i, d, n, err)
+		}
+	}
+}

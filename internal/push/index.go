@@ -60,12 +60,13 @@ func pushIndex(ctx context.Context, entries []Entry, refs []string, opts Options
 	var res Result
 	imgs := make([]*oci.Image, len(entries))
 	for i, e := range entries {
-		o, err := oci.NewImage(ctx, e.Image, oci.Options{Gzip: opts.Gzip, Source: opts.Source, OnBlob: t.observer(i)})
+		o, err := oci.NewImage(ctx, e.Image, oci.Options{Gzip: opts.Gzip, Store: opts.Store, OnBlob: t.observer(i)})
 		if err != nil {
 			return Result{}, fmt.Errorf("platform %s: %w", children[i].Platform.String(), err)
 		}
 		imgs[i], children[i].Image = o, o
-		res.Platforms = append(res.Platforms, Platform{Platform: children[i].Platform.String(), Digest: o.ManifestDigest(), Config: o.ConfigDigest()})
+		noteRules(opts, "platform "+children[i].Platform.String()+": ", o.Rules())
+		res.Platforms = append(res.Platforms, Platform{Platform: children[i].Platform.String(), Digest: o.ManifestDigest(), Config: o.ConfigDigest(), Legacy: o.Rules().Description})
 	}
 	idx, err := oci.NewIndex(children)
 	if err != nil {

@@ -20,7 +20,7 @@ func TestPushIndex(t *testing.T) {
 	arm, wantArm := storetest.Case(t, "edge")
 	ref := host + "/nanna/multi:latest"
 	var log bytes.Buffer
-	res, err := Index(context.Background(), []Entry{{"amd64", amd}, {"linux/arm64", arm}}, []string{ref}, Options{Source: src, Log: &log})
+	res, err := Index(context.Background(), []Entry{{"amd64", amd}, {"linux/arm64", arm}}, []string{ref}, Options{Store: src, Log: &log})
 	if err != nil {
 		t.Fatalf("Index() = %v", err)
 	}
@@ -57,7 +57,7 @@ func TestPushIndex(t *testing.T) {
 		t.Errorf("summary = %q, want the index and its platforms", log.String())
 	}
 	// Pushing the index again sends nothing.
-	res, err = Index(context.Background(), []Entry{{"amd64", amd}, {"arm64", arm}}, []string{host + "/nanna/multi:v2"}, Options{Source: src})
+	res, err = Index(context.Background(), []Entry{{"amd64", amd}, {"arm64", arm}}, []string{host + "/nanna/multi:v2"}, Options{Store: src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestPushIndexChecksPlatforms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			host, c := testRegistry(t, nil)
-			_, err := Index(context.Background(), tt.entries, []string{host + "/nanna/multi:latest"}, Options{Source: storetest.Root(t)})
+			_, err := Index(context.Background(), tt.entries, []string{host + "/nanna/multi:latest"}, Options{Store: storetest.Root(t)})
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Index() = %v, want an error containing %q", err, tt.wantErr)
 			}
@@ -100,7 +100,7 @@ func TestPushIndexNixSystems(t *testing.T) {
 	host, _ := testRegistry(t, nil)
 	amd, _ := storetest.Case(t, "basic")
 	arm, _ := storetest.Case(t, "edge")
-	res, err := Index(context.Background(), []Entry{{"x86_64-linux", amd}, {"aarch64-linux", arm}}, []string{host + "/nanna/multi:nix"}, Options{Source: storetest.Root(t)})
+	res, err := Index(context.Background(), []Entry{{"x86_64-linux", amd}, {"aarch64-linux", arm}}, []string{host + "/nanna/multi:nix"}, Options{Store: storetest.Root(t)})
 	if err != nil {
 		t.Fatalf("Index(x86_64-linux, aarch64-linux) = %v", err)
 	}

@@ -56,8 +56,10 @@ type Options struct {
 	// Progress draws a progress bar on Log for pushes over 32 MiB; set it
 	// only when Log is a terminal.
 	Progress bool
-	// Source says where store paths are read from (tests read a copy).
-	Source nix2container.Options
+	// Store says where store paths are read from (tests read a copy). Its
+	// Rules are replaced by those the JSON was written with
+	// (nix2container.Image.Rules).
+	Store nix2container.Store
 
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -87,6 +89,9 @@ type Result struct {
 	Blobs []Blob
 	// ConfigsSent counts the config blobs uploaded.
 	ConfigsSent int
+	// Legacy names the older nix2container whose tar rules the image
+	// needed, "" for the current rules (for an index, see Platforms).
+	Legacy string
 	// Attempts is how many times the push was tried.
 	Attempts int
 	// Elapsed is the push's duration.
@@ -99,6 +104,9 @@ type Platform struct {
 	Platform string
 	// Digest is the image's manifest digest; Config its config digest.
 	Digest, Config digest.Digest
+	// Legacy names the older nix2container whose tar rules the image
+	// needed, "" for the current rules.
+	Legacy string
 }
 
 // Blob is one distinct layer blob of a push.

@@ -45,11 +45,12 @@ func pushImage(ctx context.Context, img *nix2container.Image, refs []string, opt
 	ctx, cancel := withTimeout(ctx, opts.Timeout)
 	defer cancel()
 	t := &tally{}
-	o, err := oci.NewImage(ctx, img, oci.Options{Gzip: opts.Gzip, Source: opts.Source, OnBlob: t.observer(0)})
+	o, err := oci.NewImage(ctx, img, oci.Options{Gzip: opts.Gzip, Store: opts.Store, OnBlob: t.observer(0)})
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Refs: refs, Digest: o.ManifestDigest(), Config: o.ConfigDigest()}
+	noteRules(opts, "", o.Rules())
+	res := Result{Refs: refs, Digest: o.ManifestDigest(), Config: o.ConfigDigest(), Legacy: o.Rules().Description}
 	res.Attempts, err = write(ctx, tags, o, blobBytes(o), t, opts)
 	t.fill(&res, []*oci.Image{o})
 	return res, err

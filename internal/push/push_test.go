@@ -48,7 +48,7 @@ func TestPushFixtures(t *testing.T) {
 		t.Run(cs, func(t *testing.T) {
 			img, want := storetest.Case(t, cs)
 			ref := host + "/nanna/" + cs + ":v1"
-			res, err := Image(context.Background(), img, []string{ref}, Options{Source: src})
+			res, err := Image(context.Background(), img, []string{ref}, Options{Store: src})
 			if err != nil {
 				t.Fatalf("Image() = %v", err)
 			}
@@ -76,19 +76,7 @@ func TestPushFixtures(t *testing.T) {
 			if diff := cmp.Diff(wantLayers, gotLayers); diff != "" {
 				t.Errorf("manifest layers mismatch (-want +got):\n%s", diff)
 			}
-			// Each blob reads back with its digest (the registry checked it too).
-			for i, l := range m.Layers {
-				rl, err := got.LayerByDigest(l.Digest)
-				if err != nil {
-					t.Fatal(err)
-				}
-				rc, _ := rl.Compressed()
-				d, n, err := v1.SHA256(rc)
-				rc.Close()
-				if err != nil || d != l.Digest || n != l.Size {
-					t.Errorf("layer %d reads back as %s (%d bytes), %v", i, d, n, err)
-				}
-			}
+			readsBack(t, got)
 		})
 	}
 }
@@ -98,7 +86,7 @@ func TestSecondPushSkipsEveryBlob(t *testing.T) {
 	src := storetest.Root(t)
 	img, want := storetest.Case(t, "layered")
 	var log bytes.Buffer
-	opts := Options{Source: src, Log: &log}
+	opts := Options{Store: src, Log: &log}
 
 	res, err := Image(context.Background(), img, []string{host + "/nanna/layered:v1"}, opts)
 	if err != nil {
@@ -140,7 +128,7 @@ func TestPushSeveralTags(t *testing.T) {
 	host, c := testRegistry(t, nil)
 	img, want := storetest.Case(t, "basic")
 	refs := []string{host + "/nanna/basic:latest", host + "/nanna/basic:0123abc", host + "/other/basic:latest"}
-	if _, err := Image(context.Background(), img, refs, Options{Source: storetest.Root(t)}); err != nil {
+	if _, err := Image(context.Background(), img, refs, Options{Store: storetest.Root(t)}); err != nil {
 		t.Fatal(err)
 	}
 	uploads, manifests, _ := c.get()
@@ -161,7 +149,7 @@ func TestPushGzip(t *testing.T) {
 	src := storetest.Root(t)
 	img, want := storetest.Case(t, "layered")
 	ref := host + "/nanna/layered:gz"
-	res, err := Image(context.Background(), img, []string{ref}, Options{Source: src, Gzip: true})
+	res, err := Image(context.Background(), img, []string{ref}, Options{Store: src, Gzip: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +168,7 @@ func TestPushGzip(t *testing.T) {
 	}
 	// Compression is deterministic: another tag finds every gzip blob.
 	uploads, _, _ := c.get()
-	res2, err := Image(context.Background(), img, []string{host + "/nanna/layered:gz2"}, Options{Source: src, Gzip: true})
+	res2, err := Image(context.Background(), img, []string{host + "/nanna/layered:gz2"}, Options{Store: src, Gzip: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +185,7 @@ func TestTamperedStorePushesNoManifest(t *testing.T) {
 			img, _ := storetest.Case(t, "layered")
 			storetest.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
 			ref := host + "/nanna/layered:bad"
-			_, err := Image(context.Background(), img, []string{ref}, Options{Source: src, Gzip: gz, Attempts: 3})
+			_, err := Image(context.Background(), img, []string{ref}, Options{Store: src, Gzip: gz, Attempts: 3})
 			var mismatch *nix2container.MismatchError
 			if !errors.As(err, &mismatch) {
 				t.Fatalf("Image() = %v, want a *nix2container.MismatchError", err)
@@ -240,7 +228,7 @@ func TestPushRetries(t *testing.T) {
 				return false
 			})
 			img, _ := storetest.Case(t, "basic")
-			_, err := Image(context.Background(), img, []string{host + "/nanna/basic:v1"}, Options{Source: storetest.Root(t), Attempts: tt.attempts, Jobs: 1})
+			_, err := Image(context.Background(), img, []string{host + "/nanna/basic:v1"}, Options{Store: storetest.Root(t), Attempts: tt.attempts, Jobs: 1})
 			if (err != nil) != tt.wantErr {
 				t.Errorf("Image() with one 503 and %d attempts = %v, want error %v", tt.attempts, err, tt.wantErr)
 			}
@@ -260,12 +248,12 @@ func TestPushAuth(t *testing.T) {
 	img, _ := storetest.Case(t, "basic")
 	src := storetest.Root(t)
 	ref := host + "/nanna/basic:v1"
-	_, err := Image(context.Background(), img, []string{ref}, Options{Source: src, Keychain: staticKeychain{}})
+	_, err := Image(context.Background(), img, []string{ref}, Options{Store: src, Keychain: staticKeychain{}})
 	if err == nil || !strings.Contains(err.Error(), "401 Unauthorized") || !strings.Contains(err.Error(), "docker login "+host) {
 		t.Errorf("Image() without credentials = %v, want 401 Unauthorized and how to log in", err)
 	}
 	kc := staticKeychain{host: host, auth: &authn.Basic{Username: "ci", Password: "secret"}}
-	if _, err := Image(context.Background(), img, []string{ref}, Options{Source: src, Keychain: kc}); err != nil {
+	if _, err := Image(context.Background(), img, []string{ref}, Options{Store: src, Keychain: kc}); err != nil {
 		t.Errorf("Image() with credentials = %v", err)
 	}
 }
@@ -295,7 +283,7 @@ func TestPushCanceled(t *testing.T) {
 		return false
 	})
 	img, _ := storetest.Case(t, "layered")
-	_, err := Image(ctx, img, []string{host + "/nanna/layered:v1"}, Options{Source: storetest.Root(t), Attempts: 3})
+	_, err := Image(ctx, img, []string{host + "/nanna/layered:v1"}, Options{Store: storetest.Root(t), Attempts: 3})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Image() after cancel = %v, want context.Canceled", err)
 	}
@@ -312,7 +300,7 @@ func TestPushDuplicateLayers(t *testing.T) {
 	img, want := storetest.Case(t, "basic")
 	img.Layers = append(img.Layers, img.Layers[0])
 	ref := host + "/nanna/dup:v1"
-	if _, err := Image(context.Background(), img, []string{ref}, Options{Source: storetest.Root(t)}); err != nil {
+	if _, err := Image(context.Background(), img, []string{ref}, Options{Store: storetest.Root(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if uploads, _, _ := c.get(); uploads != 2 {

@@ -104,12 +104,12 @@ func TestPlainHTTPRegistryNeedsInsecure(t *testing.T) {
 	src := storetest.Root(t)
 	for _, registry := range []string{"registry.lan:5000", "10.1.2.3:5000"} {
 		ref := registry + "/nanna/basic:v1"
-		_, err := Image(context.Background(), img, []string{ref}, Options{Source: src, dial: dial})
+		_, err := Image(context.Background(), img, []string{ref}, Options{Store: src, dial: dial})
 		want := "pushing " + ref + ": registry " + registry + " "
 		if !errors.Is(err, ErrPlainHTTP) || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), "allow it explicitly") || strings.Count(err.Error(), registry) != 2 {
 			t.Errorf("Image(%s) = %v, want ErrPlainHTTP, one line starting %q, ending \"allow it explicitly\"", ref, err, want)
 		}
-		if _, err := Image(context.Background(), img, []string{ref}, Options{Source: src, dial: dial, Insecure: true}); err != nil {
+		if _, err := Image(context.Background(), img, []string{ref}, Options{Store: src, dial: dial, Insecure: true}); err != nil {
 			t.Errorf("Image(%s) with Insecure = %v", ref, err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/nanna-coder/build/internal/humanize"
+	"github.com/nanna-coder/build/internal/nix2container"
 )
 
 // progressThreshold is the smallest push that gets a progress bar.
@@ -54,6 +55,14 @@ func report(opts Options, res Result) {
 }
 
 const millisecond = 1000000
+
+// noteRules prints, before anything is sent, the line saying that the
+// image is read with an older nix2container's tar rules.
+func noteRules(opts Options, prefix string, m nix2container.RulesMatch) {
+	if note := m.Note("pushing"); note != "" && opts.Log != nil {
+		fmt.Fprintln(opts.Log, prefix+note)
+	}
+}
 
 func plural(n int, what string) string {
 	if n == 1 {

@@ -52,7 +52,7 @@ func TestPushTimeoutNamesTheStall(t *testing.T) {
 	host, c := testRegistry(t, wrap)
 	img, _ := storetest.Case(t, "basic")
 	ref := host + "/nanna/basic:v1"
-	_, err := Image(context.Background(), img, []string{ref}, Options{Source: storetest.Root(t), Timeout: 200 * time.Millisecond, Attempts: 3, sleep: countSleeps(new(int))})
+	_, err := Image(context.Background(), img, []string{ref}, Options{Store: storetest.Root(t), Timeout: 200 * time.Millisecond, Attempts: 3, sleep: countSleeps(new(int))})
 	if err == nil {
 		t.Fatal("Image() to a stalled registry succeeded")
 	}
@@ -88,7 +88,7 @@ func TestPushRetriesAStalledRequest(t *testing.T) {
 			host, _ := testRegistry(t, wrap)
 			img, want := storetest.Case(t, "basic")
 			sleeps := 0
-			opts := Options{Source: storetest.Root(t), RequestTimeout: 200 * time.Millisecond, Timeout: time.Minute, Attempts: tt.attempts, Jobs: 1, sleep: countSleeps(&sleeps)}
+			opts := Options{Store: storetest.Root(t), RequestTimeout: 200 * time.Millisecond, Timeout: time.Minute, Attempts: tt.attempts, Jobs: 1, sleep: countSleeps(&sleeps)}
 			res, err := Image(context.Background(), img, []string{host + "/nanna/basic:v1"}, opts)
 			if tt.wantErr {
 				msg := ""
@@ -136,7 +136,7 @@ func TestPushWaitsForARegistryToComeBack(t *testing.T) {
 				return nil
 			}
 			img, _ := storetest.Case(t, "basic")
-			res, err := Image(context.Background(), img, []string{addr + "/nanna/basic:v1"}, Options{Source: storetest.Root(t), Attempts: tt.attempts, sleep: sleep})
+			res, err := Image(context.Background(), img, []string{addr + "/nanna/basic:v1"}, Options{Store: storetest.Root(t), Attempts: tt.attempts, sleep: sleep})
 			if tt.wantErr {
 				if err == nil || !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "tried 2 times") {
 					t.Errorf("Image() with the registry down for %d attempts of %d = %v, want connection refused, tried 2 times", tt.down, tt.attempts, err)

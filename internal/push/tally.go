@@ -75,7 +75,7 @@ func (t *tally) fill(res *Result, imgs []*oci.Image) {
 			if !ok {
 				k = len(res.Blobs)
 				index[d] = k
-				res.Blobs = append(res.Blobs, Blob{Digest: d, Size: size, What: what(img.Source().Layers[j])})
+				res.Blobs = append(res.Blobs, Blob{Digest: d, Size: size, What: what(img.Nix2container().Layers[j])})
 			}
 			if t.layers[[2]int{i, j}] {
 				res.Blobs[k].Sent = true

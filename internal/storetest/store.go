@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -85,15 +86,37 @@ func Case(t testing.TB, name string) (*nix2container.Image, Expected) {
 
 // Root extracts the fixtures' store paths into a temporary directory laid
 // out as <root>/nix/store/<hash>-<name>, with the modes Nix gives store
-// files, and returns the nix2container options that read it.
-func Root(t testing.TB) nix2container.Options {
+// files, and returns the nix2container store that reads it.
+func Root(t testing.TB) nix2container.Store {
 	t.Helper()
-	return nix2container.Options{Root: fixturetree.Extract(t, Dir())}
+	return nix2container.Store{Root: fixturetree.Extract(t, Dir())}
+}
+
+// OlderRules returns a copy of img as the nix2container that used rules
+// would have written it: every layer tarred from store paths gets the
+// digest, diff_id and size those rules give. Its config digest changes
+// with the diff_ids.
+func OlderRules(t testing.TB, img *nix2container.Image, store nix2container.Store, rules nix2container.Rules) *nix2container.Image {
+	t.Helper()
+	out := *img
+	out.Layers = append([]nix2container.Layer(nil), img.Layers...)
+	store.Rules = rules
+	for i, l := range out.Layers {
+		if l.LayerPath != "" {
+			continue
+		}
+		nl, err := nix2container.NewLayer(context.Background(), l.Paths, store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Layers[i].Digest, out.Layers[i].DiffID, out.Layers[i].Size = nl.Digest, nl.DiffID, nl.Size
+	}
+	return &out
 }
 
 // Tamper replaces the file rel of store path sp (/nix/store/…) under
 // src.Root with content, as a damaged or changed store would.
-func Tamper(t testing.TB, src nix2container.Options, sp, rel, content string) {
+func Tamper(t testing.TB, src nix2container.Store, sp, rel, content string) {
 	t.Helper()
 	p := filepath.Join(src.Root, sp, filepath.FromSlash(rel))
 	dir := filepath.Dir(p)

@@ -64,7 +64,7 @@ func install(out string) error {
 }
 
 func image(out, hello string) error {
-	layer, err := nix2container.NewLayer(context.Background(), []nix2container.Path{{Path: hello}}, nix2container.Options{})
+	layer, err := nix2container.NewLayer(context.Background(), []nix2container.Path{{Path: hello}}, nix2container.Store{})
 	if err != nil {
 		return err
 	}
