@@ -105,7 +105,7 @@ var epoch = time.Unix(0, 0).UTC()
 // one the daemon can load. Each layer is verified while it streams
 // (nix2container.Image.StreamLayer); onLayer is called after each layer with
 // its index and byte count.
-func writeArchive(ctx context.Context, w io.Writer, p *plan, src nix2container.Options, onLayer func(i int, n int64)) error {
+func writeArchive(ctx context.Context, w io.Writer, p *plan, src nix2container.Store, onLayer func(i int, n int64)) error {
 	tw := tar.NewWriter(w)
 	if p.format == ociLayout {
 		if err := writeFile(tw, ispec.ImageLayoutFile, []byte(`{"imageLayoutVersion":"`+ispec.ImageLayoutVersion+`"}`)); err != nil {
@@ -186,7 +186,7 @@ func writeFile(tw *tar.Writer, name string, data []byte) error {
 // WriteArchive writes img as a complete docker-archive tagged with refs: the
 // file `docker load -i` reads. Every layer is included and verified while it
 // is written.
-func WriteArchive(ctx context.Context, w io.Writer, img *nix2container.Image, refs []string, src nix2container.Options) error {
+func WriteArchive(ctx context.Context, w io.Writer, img *nix2container.Image, refs []string, src nix2container.Store) error {
 	a, err := newArtifact(ctx, img, src)
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ func TestArchiveSizeMismatch(t *testing.T) {
 				t.Errorf("WriteArchive() wrote manifest.json after a mismatch")
 			}
 			d := newFakeDaemon(GraphDriver)
-			_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Source: src})
+			_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src})
 			check("Image()", err)
 			if len(d.images) != 0 {
 				t.Errorf("the daemon has images %v after a size mismatch, want none", d.images)

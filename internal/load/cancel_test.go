@@ -59,7 +59,7 @@ func TestImageInterrupted(t *testing.T) {
 				_ = d.count(ctx, "Dial")
 				return d, io.NopCloser(nil), nil
 			}
-			_, err := Image(ctx, dial, img, Options{Refs: []string{"app:latest"}, Source: src, Timeout: tt.timeout, Attempts: 3})
+			_, err := Image(ctx, dial, img, Options{Refs: []string{"app:latest"}, Store: src, Timeout: tt.timeout, Attempts: 3})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Image() = %v, want an error containing %q", err, tt.want)
 			}

@@ -39,7 +39,7 @@ func TestImageInterruptedAfterUpload(t *testing.T) {
 					tt.meanwhile(d, id)
 				}
 			}
-			_, err := Image(ctx, d.dialer(), img, Options{Refs: []string{"app:latest"}, Source: src, Attempts: 3})
+			_, err := Image(ctx, d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src, Attempts: 3})
 			if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted, nothing was tagged") {
 				t.Fatalf("Image() = %v, want it interrupted with nothing tagged", err)
 			}
@@ -57,14 +57,14 @@ func TestImageInterruptedAfterUpload(t *testing.T) {
 func TestImageFailedTagKeepsPresentImage(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
 	d := newFakeDaemon(GraphDriver)
-	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Source: src})
+	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src})
 	if err != nil {
 		t.Fatal(err)
 	}
 	delete(d.tags, "app:latest")
 	f := &failingTags{fakeDaemon: d}
 	dial := func(ctx context.Context) (Client, io.Closer, error) { return f, io.NopCloser(nil), nil }
-	if _, err := Image(context.Background(), dial, img, Options{Refs: []string{"app:latest"}, Source: src}); err == nil {
+	if _, err := Image(context.Background(), dial, img, Options{Refs: []string{"app:latest"}, Store: src}); err == nil {
 		t.Fatal("Image() with a failing tag = nil, want the error")
 	}
 	if _, ok := d.images[res.ID.String()]; !ok || d.calls["ImageRemove"] != 0 {
@@ -104,7 +104,7 @@ func TestImageInterruptedDaemonSilent(t *testing.T) {
 	defer cancel()
 	s := &silentDaemon{fakeDaemon: newFakeDaemon(GraphDriver), cancel: cancel}
 	dial := func(ctx context.Context) (Client, io.Closer, error) { return s, io.NopCloser(nil), nil }
-	_, err := Image(ctx, dial, img, Options{Refs: []string{"app:latest"}, Source: src, settle: time.Millisecond})
+	_, err := Image(ctx, dial, img, Options{Refs: []string{"app:latest"}, Store: src, settle: time.Millisecond})
 	config, _ := img.ConfigBlob()
 	want := "may still create image " + digestOf(config).String() + " (docker rmi"
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), want) {

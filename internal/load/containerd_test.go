@@ -19,12 +19,12 @@ import (
 // load tags that ID, a repeat load finds it and sends nothing.
 func TestContainerdIdentity(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
-	o, err := oci.NewImage(context.Background(), img, oci.Options{Source: src})
+	o, err := oci.NewImage(context.Background(), img, oci.Options{Store: src})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := newFakeDaemon(Containerd)
-	opts := Options{Refs: []string{"app:v1", "registry.test/app:v1"}, Source: src}
+	opts := Options{Refs: []string{"app:v1", "registry.test/app:v1"}, Store: src}
 	res, err := Image(context.Background(), d.dialer(), img, opts)
 	if err != nil {
 		t.Fatalf("Image() = %v", err)
@@ -50,7 +50,7 @@ func TestContainerdIdentity(t *testing.T) {
 func deltaFixture(t *testing.T, d *fakeDaemon) (Options, Result, func() Result) {
 	t.Helper()
 	img, src := testImage(t, threeLayers...)
-	opts := Options{Refs: []string{"app:v1"}, Source: src}
+	opts := Options{Refs: []string{"app:v1"}, Store: src}
 	base, err := Image(context.Background(), d.dialer(), img, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func TestContainerdSummary(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
 	var log bytes.Buffer
 	d := newFakeDaemon(Containerd)
-	if _, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:v1"}, Source: src, Log: &log}); err != nil {
+	if _, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:v1"}, Store: src, Log: &log}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "through the Docker API (containerd image store), 3 layers sent"; !strings.Contains(log.String(), want) {

@@ -25,7 +25,7 @@ func TestImageHolderRemovedDuringUpload(t *testing.T) {
 func testHolderRemoved(t *testing.T, store Store) {
 	img, src := testImage(t, threeLayers...)
 	d := newFakeDaemon(store)
-	opts := Options{Refs: []string{"app:v1"}, Source: src}
+	opts := Options{Refs: []string{"app:v1"}, Store: src}
 	base, err := Image(context.Background(), d.dialer(), img, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func TestImageMissingFileNotLeftOut(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
 	d := newFakeDaemon(GraphDriver)
 	d.loadErr = "open /var/lib/docker/tmp/docker-import-1/manifest.json: no such file or directory"
-	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:v1"}, Source: src})
+	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:v1"}, Store: src})
 	if err == nil || d.calls["ImageLoad"] != 1 {
 		t.Errorf("Image() = %v after %d loads, want the daemon's error after one", err, d.calls["ImageLoad"])
 	}
@@ -100,13 +100,13 @@ func TestImageInspectsOnlyCandidates(t *testing.T) {
 				d.images[id] = []string{fmt.Sprintf("sha256:%064x", 1000+i)}
 				d.tags[fmt.Sprintf("unrelated-%d:latest", i)] = id
 			}
-			if _, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{tt.holder}, Source: src}); err != nil {
+			if _, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{tt.holder}, Store: src}); err != nil {
 				t.Fatal(err)
 			}
 			tamper(t, src, img, 2, "bin/app", "application v2")
 			img2 := relayer(t, img, src, 2)
 			before := d.calls["ImageInspect"]
-			res, err := Image(context.Background(), d.dialer(), img2, Options{Refs: refs, Related: tt.related, Source: src})
+			res, err := Image(context.Background(), d.dialer(), img2, Options{Refs: refs, Related: tt.related, Store: src})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -53,7 +53,7 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 		return false, fmt.Errorf("invalid image reference %q: %w", ref, err)
 	}
 	bar := newProgress(opts, 0)
-	cs, err := s.Load(ctx, blobSource{a: a, src: opts.Source, bar: bar}, reference.TagNameOnly(named).String(), contentstore.Options{})
+	cs, err := s.Load(ctx, blobSource{a: a, src: a.store, bar: bar}, reference.TagNameOnly(named).String(), contentstore.Options{})
 	bar.done(err == nil)
 	if err != nil {
 		return true, fmt.Errorf("writing into the daemon's containerd: %w", err)
@@ -80,7 +80,7 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 // each layer streamed from the store and verified as it is read.
 type blobSource struct {
 	a   *artifact
-	src nix2container.Options
+	src nix2container.Store
 	bar *progress
 }
 

@@ -14,7 +14,7 @@ func digestOf(b []byte) digest.Digest { return digest.FromBytes(b) }
 
 // relayer returns a copy of img with layer i's digest recomputed from the
 // (changed) store, as a rebuild would record it.
-func relayer(t *testing.T, img *nix2container.Image, src nix2container.Options, i int) *nix2container.Image {
+func relayer(t *testing.T, img *nix2container.Image, src nix2container.Store, i int) *nix2container.Image {
 	t.Helper()
 	out := *img
 	out.Layers = append([]nix2container.Layer(nil), img.Layers...)

@@ -21,10 +21,10 @@ type storeTree map[string]string
 
 // testImage lays out one store path per layer under a temporary root and
 // returns the nix2container image whose digests match them.
-func testImage(t *testing.T, layers ...storeTree) (*nix2container.Image, nix2container.Options) {
+func testImage(t *testing.T, layers ...storeTree) (*nix2container.Image, nix2container.Store) {
 	t.Helper()
 	root := t.TempDir()
-	src := nix2container.Options{Root: root}
+	src := nix2container.Store{Root: root}
 	created := time.Date(2025, 9, 20, 0, 0, 0, 0, time.UTC)
 	img := &nix2container.Image{Version: 1, Arch: "amd64", Created: &created}
 	img.Config.Cmd = []string{"/bin/app"}
@@ -62,7 +62,7 @@ func writeTree(t *testing.T, dir string, files storeTree) {
 }
 
 // tamper changes a file of layer i after its digest was recorded.
-func tamper(t *testing.T, src nix2container.Options, img *nix2container.Image, i int, name, content string) {
+func tamper(t *testing.T, src nix2container.Store, img *nix2container.Image, i int, name, content string) {
 	t.Helper()
 	p := filepath.Join(src.Root, img.Layers[i].Paths[0].Path, name)
 	if err := os.Chmod(p, 0o644); err != nil {

@@ -50,7 +50,7 @@ func storeOf(t *testing.T, c *client.Client) Store {
 // containerd store, the config digest elsewhere.
 func idOf(t *testing.T, c *client.Client, img *nix2container.Image) string {
 	t.Helper()
-	a, err := newArtifact(context.Background(), img, nix2container.Options{})
+	a, err := newArtifact(context.Background(), img, nix2container.Store{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func storeImage(t *testing.T, entrypoint []string, rewriteLast bool, trees ...st
 		}
 		l := nix2container.Layer{MediaType: "application/vnd.oci.image.layer.v1.tar", Paths: []nix2container.Path{p}}
 		h := sha256.New()
-		n, err := l.WriteBlob(context.Background(), h, nix2container.Options{})
+		n, err := l.WriteBlob(context.Background(), h, nix2container.Store{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,8 +43,11 @@ type Options struct {
 	// Progress draws a progress bar on Log; set it only when Log is a
 	// terminal.
 	Progress bool
-	// Source says where store paths are read from (tests read a copy).
-	Source nix2container.Options
+	// Store says where store paths are read from (tests read a copy) and
+	// with which tar rules; the load replaces the rules with those the
+	// image's JSON was written with (nix2container.Image.Rules) before it
+	// streams anything.
+	Store nix2container.Store
 	// ViaDockerAPI never writes into the daemon's containerd directly,
 	// even when its socket is reachable: the image goes through
 	// POST /images/load, as it must for a remote daemon.
@@ -123,7 +126,7 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 			return Result{}, fmt.Errorf("invalid related image reference %q: %w", ref, err)
 		}
 	}
-	a, err := newArtifact(ctx, img, opts.Source)
+	a, err := newArtifact(ctx, img, opts.Store)
 	if err != nil {
 		return Result{}, err
 	}
@@ -142,23 +145,12 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 		sleep = wait.Sleep
 	}
 	var res Result
-	legacy := ""
 	uploaded, created := false, false
 	for attempt := 1; ; attempt++ {
 		res, err = once(ctx, dial, a, opts)
-		res.Attempts, res.Legacy = attempt, legacy
+		res.Attempts = attempt
 		uploaded = uploaded || res.uploaded
 		created = created || res.created
-		var mismatch *nix2container.MismatchError
-		if errors.As(err, &mismatch) && mismatch.Legacy != "" && legacy == "" {
-			// The JSON came from an older nix2container; its digests are
-			// reproduced exactly with the older tar rules, so load with them.
-			legacy = mismatch.Legacy
-			opts.Source.Rules = mismatch.LegacyRules
-			fmt.Fprintf(logOf(opts), "layer %d matches the tar rules of %s: loading with those rules\n", mismatch.Layer, legacy)
-			attempt--
-			continue
-		}
 		if err == nil || attempt >= attempts || !transient(err) {
 			break
 		}

@@ -19,7 +19,7 @@ func TestImageLoadsAndTags(t *testing.T) {
 	d := newFakeDaemon(GraphDriver)
 	var log bytes.Buffer
 	refs := []string{"nanna-coder-ollama:latest", "ghcr.io/owner/repo/ollama:latest"}
-	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: refs, Source: src, Log: &log})
+	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: refs, Store: src, Log: &log})
 	if err != nil {
 		t.Fatalf("Image() = %v", err)
 	}
@@ -50,7 +50,7 @@ func TestImageLoadsAndTags(t *testing.T) {
 func TestImageAlreadyPresentOnlyTags(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
 	d := newFakeDaemon(GraphDriver)
-	opts := Options{Refs: []string{"app:latest"}, Source: src}
+	opts := Options{Refs: []string{"app:latest"}, Store: src}
 	if _, err := Image(context.Background(), d.dialer(), img, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestImageSendsOnlyMissingLayers(t *testing.T) {
 		t.Run(string(tt.store), func(t *testing.T) {
 			img, src := testImage(t, threeLayers...)
 			d := newFakeDaemon(tt.store)
-			opts := Options{Refs: []string{"app:v1"}, Source: src}
+			opts := Options{Refs: []string{"app:v1"}, Store: src}
 			if _, err := Image(context.Background(), d.dialer(), img, opts); err != nil {
 				t.Fatal(err)
 			}
@@ -112,7 +112,7 @@ func TestImageMismatchLeavesNothing(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
 	tamper(t, src, img, 1, "share/doc/README", "DOCUMENTATION")
 	d := newFakeDaemon(GraphDriver)
-	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Source: src, Attempts: 3})
+	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src, Attempts: 3})
 	var mismatch *nix2container.MismatchError
 	if !errors.As(err, &mismatch) {
 		t.Fatalf("Image() = %v, want a *nix2container.MismatchError", err)
@@ -149,7 +149,7 @@ func TestImageRetries(t *testing.T) {
 			img, src := testImage(t, threeLayers[:1]...)
 			d := newFakeDaemon(GraphDriver)
 			var slept []time.Duration
-			opts := Options{Refs: []string{"app:latest"}, Source: src, Attempts: tt.attempts, RetryDelay: 5 * time.Second,
+			opts := Options{Refs: []string{"app:latest"}, Store: src, Attempts: tt.attempts, RetryDelay: 5 * time.Second,
 				sleep: func(ctx context.Context, dur time.Duration) error { slept = append(slept, dur); return nil }}
 			_, err := Image(context.Background(), d.dialer(tt.failures...), img, opts)
 			if (err != nil) != tt.wantErr {
@@ -169,7 +169,7 @@ func TestImageDaemonError(t *testing.T) {
 	img, src := testImage(t, threeLayers[:1]...)
 	d := newFakeDaemon(GraphDriver)
 	d.loadErr = "write /var/lib/docker/tmp: no space left on device"
-	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Source: src})
+	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src})
 	if err == nil || !strings.Contains(err.Error(), "no space left on device") {
 		t.Fatalf("Image() = %v, want the daemon's errorDetail", err)
 	}
@@ -196,7 +196,7 @@ func TestImageBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newFakeDaemon(GraphDriver)
-			_, err := Image(context.Background(), d.dialer(), tt.img, Options{Refs: tt.refs, Source: src})
+			_, err := Image(context.Background(), d.dialer(), tt.img, Options{Refs: tt.refs, Store: src})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Image() = %v, want an error containing %q", err, tt.want)
 			}
@@ -211,7 +211,7 @@ func TestImageVerboseNamesLayers(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
 	d := newFakeDaemon(GraphDriver)
 	var log bytes.Buffer
-	if _, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Source: src, Log: &log, Verbose: true}); err != nil {
+	if _, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src, Log: &log, Verbose: true}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"layer 1/3", "layer 2/3", "layer 3/3", "-layer2", "daemon: Loaded image ID"} {
@@ -225,7 +225,7 @@ func TestImageDuplicateLayersSentOnce(t *testing.T) {
 	img, src := testImage(t, threeLayers[:2]...)
 	img.Layers = append(img.Layers, img.Layers[0]) // older nix2container JSONs repeat layers
 	d := newFakeDaemon(GraphDriver)
-	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:dup"}, Source: src})
+	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:dup"}, Store: src})
 	if err != nil {
 		t.Fatalf("Image() = %v", err)
 	}
@@ -246,14 +246,19 @@ func TestImageOlderTarRules(t *testing.T) {
 	}
 	d := newFakeDaemon(GraphDriver)
 	var log bytes.Buffer
-	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:old"}, Source: src, Log: &log})
+	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:old"}, Store: src, Log: &log})
 	if err != nil {
 		t.Fatalf("Image() of a JSON with mtime-0 digests = %v", err)
 	}
 	if !strings.Contains(res.Legacy, "2024-07-08") || !strings.Contains(log.String(), "loading with those rules") {
 		t.Errorf("Image() legacy = %q, log %q; want the older rules named", res.Legacy, log.String())
 	}
-	if d.calls["ImageLoad"] != 2 || len(d.images) != 1 {
-		t.Errorf("ImageLoad calls = %d, images %d; want one aborted and one complete upload, one image", d.calls["ImageLoad"], len(d.images))
+	// The rules are decided before anything is sent: one upload.
+	if d.calls["ImageLoad"] != 1 || len(d.images) != 1 {
+		t.Errorf("ImageLoad calls = %d, images %d; want one upload, one image", d.calls["ImageLoad"], len(d.images))
+	}
+	again, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:old"}, Store: src, Log: &log})
+	if err != nil || !again.Present || again.Legacy != "" {
+		t.Errorf("repeat Image() = %+v, %v; want present without deciding the rules (no layer read)", again, err)
 	}
 }

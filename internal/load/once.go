@@ -33,6 +33,11 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 		res.Path, res.Held = pathPresent, allIndexes(len(a.img.Layers))
 		return res, tag(ctx, c, res.ID, opts.Refs, &res)
 	}
+	rules, err := a.decideRules(ctx, logOf(opts))
+	if err != nil {
+		return res, err
+	}
+	res.Legacy = rules.Description
 	if store == Containerd && !opts.ViaDockerAPI {
 		used, err := loadDirect(ctx, info, a, opts.Refs[0], opts, &res)
 		if err != nil {

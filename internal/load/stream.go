@@ -32,7 +32,7 @@ func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) e
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
-		writeErr = writeArchive(writeCtx, bar.proxy(pipe), p, opts.Source, func(i int, n int64) {
+		writeErr = writeArchive(writeCtx, bar.proxy(pipe), p, p.art.store, func(i int, n int64) {
 			res.Sent = append(res.Sent, i)
 			res.Bytes += n
 			layerLine(opts, p.art, i, n)

@@ -22,11 +22,6 @@ type Store struct {
 	Rules Rules
 }
 
-// Options is the former name of Store.
-//
-// Deprecated: use Store.
-type Options = Store
-
 // fsPath maps a logical path (as written in the JSON) to the path read on
 // disk: the path cleaned as an absolute path, so that ".." never climbs
 // above Root, under Root.

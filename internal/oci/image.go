@@ -49,8 +49,10 @@ func NewImage(ctx context.Context, img *nix2container.Image, opts Options) (*Ima
 	if err != nil {
 		return nil, err
 	}
-	rules, err := img.Rules(ctx, opts.Store)
-	if err != nil {
+	var rules nix2container.RulesMatch
+	if opts.Rules != nil {
+		rules = *opts.Rules
+	} else if rules, err = img.Rules(ctx, opts.Store); err != nil {
 		return nil, err
 	}
 	opts.Store.Rules = rules.Rules

@@ -15,6 +15,10 @@ type Options struct {
 	// with which tar rules. NewImage replaces its Rules with those the
 	// image's JSON was written with (nix2container.Image.Rules).
 	Store nix2container.Store
+	// Rules, when set, are the tar rules already known to fit the image
+	// (a loader that decides them only when it streams); NewImage then
+	// does not look for them.
+	Rules *nix2container.RulesMatch
 	// OnBlob, when set, is called each time a blob stream opened with
 	// Compressed ends: with the layer's index in the JSON (-1 for the
 	// config), the bytes read, and nil once the blob has been read to its
