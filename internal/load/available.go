@@ -22,23 +22,23 @@ const (
 // availabilityOf asks the containerd store about the image with manifest id
 // (its ID there): GET /images/{id}/json?manifests=1 lists each manifest
 // with its Available flag.
-func availabilityOf(ctx context.Context, c Client, id digest.Digest) (availability, error) {
+func availabilityOf(ctx context.Context, c Client, id digest.Digest) (availability, []string, error) {
 	res, err := c.ImageInspect(ctx, id.String(), client.ImageInspectWithManifests(true))
 	if cerrdefs.IsNotFound(err) {
-		return absent, nil
+		return absent, nil, nil
 	}
 	if err != nil {
-		return absent, fmt.Errorf("inspecting image %s: %w", id, err)
+		return absent, nil, fmt.Errorf("inspecting image %s: %w", id, err)
 	}
 	for _, m := range res.Manifests {
 		if m.ID == id.String() || m.Descriptor.Digest == id {
 			if m.Available {
-				return available, nil
+				return available, res.RepoTags, nil
 			}
-			return incomplete, nil
+			return incomplete, res.RepoTags, nil
 		}
 	}
-	return incomplete, nil
+	return incomplete, res.RepoTags, nil
 }
 
 // heldBlobs says, per JSON layer, whether the containerd store provably

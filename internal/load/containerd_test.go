@@ -159,3 +159,27 @@ func TestContainerdSummary(t *testing.T) {
 		t.Errorf("the manifest was not recorded: %v", err)
 	}
 }
+
+// A repeat load asks the daemon for nothing it already has: references the
+// image carries are not tagged again, a new one is.
+func TestRepeatLoadTagsOnlyNewReferences(t *testing.T) {
+	for _, store := range []Store{GraphDriver, Containerd, Podman} {
+		t.Run(string(store), func(t *testing.T) {
+			img, src := testImage(t, threeLayers...)
+			d := newFakeDaemon(store)
+			opts := Options{Refs: []string{"app:v1", "registry.test/app:v1"}, Store: src}
+			if _, err := Image(context.Background(), d.dialer(), img, opts); err != nil {
+				t.Fatal(err)
+			}
+			before := d.calls["ImageTag"]
+			if _, err := Image(context.Background(), d.dialer(), img, opts); err != nil || d.calls["ImageTag"] != before {
+				t.Errorf("repeat Image() = %v with %d more ImageTag calls, want none", err, d.calls["ImageTag"]-before)
+			}
+			opts.Refs = append(opts.Refs, "app:abc123")
+			res, err := Image(context.Background(), d.dialer(), img, opts)
+			if err != nil || d.calls["ImageTag"] != before+1 || len(res.Refs) != 3 {
+				t.Errorf("Image() with a new reference = %v, %d more ImageTag calls, refs %v; want 1 call and all 3 refs", err, d.calls["ImageTag"]-before, res.Refs)
+			}
+		})
+	}
+}

@@ -26,12 +26,13 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 		return res, err
 	}
 	res.Store, res.ID = store, a.id(store)
-	if res.Present, err = isPresent(ctx, c, store, res.ID); err != nil {
+	var tagged []string
+	if res.Present, tagged, err = isPresent(ctx, c, store, res.ID); err != nil {
 		return res, err
 	}
 	if res.Present {
 		res.Path, res.Held = pathPresent, allIndexes(len(a.img.Layers))
-		return res, tag(ctx, c, res.ID, opts.Refs, &res)
+		return res, tag(ctx, c, res.ID, opts.Refs, tagged, &res)
 	}
 	rules, err := a.decideRules(ctx, logOf(opts))
 	if err != nil {
@@ -48,7 +49,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 				return res, err
 			}
 			opts.manifests.put(a.manifest)
-			return res, tag(ctx, c, res.ID, opts.Refs, &res)
+			return res, tag(ctx, c, res.ID, opts.Refs, nil, &res)
 		}
 	}
 	res.Path = pathArchive
@@ -74,7 +75,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 	if store == Containerd {
 		opts.manifests.put(a.manifest)
 	}
-	return res, tag(ctx, c, res.ID, opts.Refs, &res)
+	return res, tag(ctx, c, res.ID, opts.Refs, nil, &res)
 }
 
 // planFor decides the archive for the store: on Docker's stores an OCI
@@ -99,13 +100,14 @@ func planFor(ctx context.Context, c Client, store Store, a *artifact, opts Optio
 	return newPlan(a, dockerArchive, nil), nil
 }
 
-// isPresent reports whether the daemon has the image with its whole content.
-func isPresent(ctx context.Context, c Client, store Store, id digest.Digest) (bool, error) {
+// isPresent reports whether the daemon has the image with its whole
+// content, and the references it already has.
+func isPresent(ctx context.Context, c Client, store Store, id digest.Digest) (bool, []string, error) {
 	if store != Containerd {
 		return present(ctx, c, id)
 	}
-	av, err := availabilityOf(ctx, c, id)
-	return av == available, err
+	av, tags, err := availabilityOf(ctx, c, id)
+	return av == available, tags, err
 }
 
 // verify checks, after an upload, that the daemon holds the image under the
@@ -113,7 +115,7 @@ func isPresent(ctx context.Context, c Client, store Store, id digest.Digest) (bo
 func verify(ctx context.Context, c Client, store Store, id digest.Digest) error {
 	switch store {
 	case Containerd:
-		av, err := availabilityOf(ctx, c, id)
+		av, _, err := availabilityOf(ctx, c, id)
 		switch {
 		case err != nil:
 			return err
@@ -125,7 +127,7 @@ func verify(ctx context.Context, c Client, store Store, id digest.Digest) error 
 	case GraphDriver:
 		// The classic store names images by config digest; anything else
 		// means the daemon built a different config than ours.
-		ok, err := present(ctx, c, id)
+		ok, _, err := present(ctx, c, id)
 		if err != nil {
 			return err
 		}
@@ -193,10 +195,18 @@ func leftOutMissing(err error, p *plan) (int, bool) {
 	return 0, false
 }
 
-func tag(ctx context.Context, c Client, id digest.Digest, refs []string, res *Result) error {
+// tag gives the image id every reference of refs; those in tagged (the
+// image's references already) are not asked for again.
+func tag(ctx context.Context, c Client, id digest.Digest, refs, tagged []string, res *Result) error {
+	have := map[string]bool{}
+	for _, t := range candidates(tagged) {
+		have[t] = true
+	}
 	for _, ref := range refs {
-		if _, err := c.ImageTag(ctx, client.ImageTagOptions{Source: id.String(), Target: ref}); err != nil {
-			return fmt.Errorf("tagging %s as %s: %w", id, ref, err)
+		if !have[candidates([]string{ref})[0]] {
+			if _, err := c.ImageTag(ctx, client.ImageTagOptions{Source: id.String(), Target: ref}); err != nil {
+				return fmt.Errorf("tagging %s as %s: %w", id, ref, err)
+			}
 		}
 		res.Refs = append(res.Refs, ref)
 	}
