@@ -9,6 +9,7 @@ import (
 
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/system"
+	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/nanna-coder/build/internal/contentstore"
@@ -52,7 +53,7 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 	if err != nil {
 		return false, fmt.Errorf("invalid image reference %q: %w", ref, err)
 	}
-	bar := newProgress(opts, 0)
+	bar := newProgress(opts, missingBytes(ctx, s, a))
 	cs, err := s.Load(ctx, blobSource{a: a, src: a.store, bar: bar}, reference.TagNameOnly(named).String(), contentstore.Options{})
 	bar.done(err == nil)
 	if err != nil {
@@ -123,3 +124,27 @@ func (l *layerReader) Close() error {
 }
 
 var errReaderClosed = errors.New("the blob's reader was closed")
+
+// missingBytes is how many layer bytes the content store lacks, for the
+// progress bar; 0 when it cannot tell (the load itself asks again).
+func missingBytes(ctx context.Context, s *contentstore.Store, a *artifact) int64 {
+	digests := make([]digest.Digest, 0, len(a.img.Layers))
+	for _, l := range a.img.Layers {
+		digests = append(digests, l.Digest)
+	}
+	missing, err := s.Missing(ctx, digests)
+	if err != nil {
+		return 0
+	}
+	var n int64
+	seen := map[digest.Digest]bool{}
+	for _, d := range missing {
+		for i, l := range a.img.Layers {
+			if l.Digest == d && !seen[d] {
+				seen[d] = true
+				n += a.sizes[i]
+			}
+		}
+	}
+	return n
+}

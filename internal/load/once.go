@@ -48,7 +48,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 			if err := verify(ctx, c, store, res.ID); err != nil {
 				return res, err
 			}
-			opts.manifests.put(a.manifest)
+			record(opts, a)
 			return res, tag(ctx, c, res.ID, opts.Refs, nil, &res)
 		}
 	}
@@ -73,7 +73,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 		return res, err
 	}
 	if store == Containerd {
-		opts.manifests.put(a.manifest)
+		record(opts, a)
 	}
 	return res, tag(ctx, c, res.ID, opts.Refs, nil, &res)
 }
@@ -219,4 +219,13 @@ func allIndexes(n int) []int {
 		out[i] = i
 	}
 	return slices.Clip(out)
+}
+
+// record keeps the manifest of an image loaded into a containerd store, so
+// that later loads can prove which blobs it holds; a failure costs only a
+// fuller upload later, so it is reported under Verbose and not returned.
+func record(opts Options, a *artifact) {
+	if err := opts.manifests.put(a.manifest); err != nil && opts.Verbose {
+		fmt.Fprintf(logOf(opts), "  %v (later loads will send these blobs again)\n", err)
+	}
 }
