@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/moby/client"
+
+	"github.com/nanna-coder/build/internal/nix2container"
 )
 
 // TestIntegrationHolderRemovedDuringUpload removes the image holding the
@@ -113,4 +115,59 @@ func TestIntegrationUnrelatedImageNotInspected(t *testing.T) {
 		t.Errorf("the images were listed %d times, want 0: the daemon reads every config to list them", n)
 	}
 	t.Logf("tiny load next to a 50 MB config: %s, %d inspects", res.Elapsed, p.count("/json"))
+}
+
+// cancelOn cancels the load when a log line contains what: Ctrl-C at that
+// moment of a direct write into containerd.
+type cancelOn struct {
+	what   string
+	cancel func()
+}
+
+func (c cancelOn) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), c.what) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// TestIntegrationInterruptedDirect interrupts a load that writes straight
+// into the daemon's containerd, once after its first blob (before the image
+// record exists) and once after the record was written (before the load
+// verified and tagged it): no image and no tag are left, and the next load
+// completes.
+func TestIntegrationInterruptedDirect(t *testing.T) {
+	c, dial := daemon(t)
+	if storeOf(t, c) != Containerd {
+		t.Skip("the daemon does not use the containerd image store: nothing is written into containerd directly")
+	}
+	ref := "nanna-test-interrupted-direct:it"
+	var img *nix2container.Image
+	for _, at := range []string{"containerd: sent sha256:", "layer 1/3"} {
+		// A new image each time: blobs of the first attempt may stay in the
+		// content store until its garbage collector runs.
+		stamp := fmt.Sprint(time.Now().UnixNano())
+		big := func(name string) storeTree {
+			return storeTree{name: strings.Repeat(name+stamp, (4<<20)/len(name+stamp))}
+		}
+		img = storeImage(t, nil, false, big("lib/a"), big("lib/b"), big("bin/c"))
+		id := idOf(t, c, img)
+		removeImage(t, c, id)
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := Image(ctx, dial, img, Options{Refs: []string{ref}, Log: cancelOn{at, cancel}, Verbose: true})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Image() interrupted at %q = %v, want it interrupted", at, err)
+		}
+		if _, err := c.ImageInspect(context.Background(), id); err == nil {
+			t.Errorf("image %s exists after the load interrupted at %q", id, at)
+		}
+		if _, err := c.ImageInspect(context.Background(), ref); err == nil {
+			t.Errorf("%s exists after the load interrupted at %q", ref, at)
+		}
+	}
+	res, err := Image(context.Background(), dial, img, Options{Refs: []string{ref}})
+	if err != nil || res.Path != pathContainerd {
+		t.Fatalf("Image() after the interrupted one = %+v, %v; want a direct load", res, err)
+	}
 }

@@ -54,7 +54,7 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 		return false, fmt.Errorf("invalid image reference %q: %w", ref, err)
 	}
 	bar := newProgress(opts, missingBytes(ctx, s, a))
-	cs, err := s.Load(ctx, blobSource{a: a, src: a.store, bar: bar}, reference.TagNameOnly(named).String(), contentstore.Options{})
+	cs, err := s.Load(ctx, blobSource{a: a, src: a.store, bar: bar}, reference.TagNameOnly(named).String(), contentstore.Options{Log: containerdLog(opts)})
 	bar.done(err == nil)
 	if err != nil {
 		return true, fmt.Errorf("writing into the daemon's containerd: %w", err)
@@ -147,4 +147,27 @@ func missingBytes(ctx context.Context, s *contentstore.Store, a *artifact) int64
 		}
 	}
 	return n
+}
+
+// containerdLog shows contentstore's per-blob lines under Verbose, as the
+// daemon's messages are shown for an archive.
+func containerdLog(opts Options) io.Writer {
+	if !opts.Verbose {
+		return nil
+	}
+	return prefixWriter{w: logOf(opts), prefix: "  containerd: "}
+}
+
+// prefixWriter puts prefix before each write (contentstore writes whole
+// lines).
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(p.w, p.prefix+string(b)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
