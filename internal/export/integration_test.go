@@ -14,8 +14,8 @@ import (
 
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/ci"
 	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // These tests export the golden fixtures from the real /nix/store and read
@@ -26,7 +26,7 @@ import (
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
 	_, err := exec.LookPath(name)
-	ci.Require(t, name, err)
+	testenv.Require(t, name, err)
 	var stderr bytes.Buffer
 	cmd := exec.Command(name, args...)
 	cmd.Stderr = &stderr
@@ -47,7 +47,7 @@ func daemonHost() string {
 
 func TestIntegrationArchiveDockerLoad(t *testing.T) {
 	storetest.RequireInstalled(t)
-	ci.RequireDocker(t)
+	testenv.RequireDocker(t)
 	for _, cs := range storetest.Cases(t) {
 		t.Run(cs, func(t *testing.T) {
 			img, want := storetest.Case(t, cs)
@@ -90,7 +90,7 @@ func TestIntegrationOCISkopeo(t *testing.T) {
 	}
 
 	// skopeo copies the layout into the Docker daemon: same image ID.
-	ci.RequireDocker(t)
+	testenv.RequireDocker(t)
 	ref := "nanna-export-test/layered:skopeo"
 	t.Cleanup(func() { _ = exec.Command("docker", "rmi", ref).Run() })
 	run(t, "skopeo", "copy", "-q", "--dest-daemon-host", daemonHost(), src, "docker-daemon:"+ref)

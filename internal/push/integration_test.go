@@ -14,9 +14,9 @@ import (
 
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/ci"
 	"github.com/nanna-coder/build/internal/registrytest"
 	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // These tests push the golden fixtures from the real /nix/store to a real
@@ -33,7 +33,7 @@ func registryHost(t *testing.T) string {
 func skopeo(t *testing.T, args ...string) []byte {
 	t.Helper()
 	_, err := exec.LookPath("skopeo")
-	ci.Require(t, "skopeo", err)
+	testenv.Require(t, "skopeo", err)
 	var stderr bytes.Buffer
 	cmd := exec.Command("skopeo", args...)
 	cmd.Stderr = &stderr
@@ -100,7 +100,7 @@ func TestIntegrationPushFixtures(t *testing.T) {
 // image ID is nix2container's config digest, uncompressed or gzip.
 func TestIntegrationDockerPull(t *testing.T) {
 	storetest.RequireInstalled(t)
-	ci.RequireDocker(t)
+	testenv.RequireDocker(t)
 	host := registryHost(t)
 	img, want := storetest.Case(t, "layered")
 	for _, gz := range []bool{false, true} {

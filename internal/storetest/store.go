@@ -12,9 +12,9 @@ import (
 
 	digest "github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/ci"
 	"github.com/nanna-coder/build/internal/fixturetree"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // InstalledPath is a store path of the fixtures; it exists once
@@ -26,7 +26,7 @@ const InstalledPath = "/nix/store/b38m0372s0mrl0lp3xrna2nhs5bphw1i-shared-app"
 func RequireInstalled(t testing.TB) {
 	t.Helper()
 	_, err := os.Stat(InstalledPath)
-	ci.Require(t, "the nix2container fixtures in /nix/store (shared/fixtures/nix2container/install.sh)", err)
+	testenv.Require(t, "the nix2container fixtures in /nix/store (shared/fixtures/nix2container/install.sh)", err)
 }
 
 // Dir is the fixtures' directory: internal/nix2container/testdata.
