@@ -1,6 +1,6 @@
 //go:build integration
 
-package ci_test
+package integration_test
 
 import (
 	"bytes"
