@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/oci"
-	"github.com/nanna-coder/build/internal/storetest"
 	"github.com/nanna-coder/build/internal/testenv"
 )
 
@@ -80,7 +80,7 @@ func image(version, layerField string) string {
 
 func TestIntegrationBadInputs(t *testing.T) {
 	testenv.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	fixture := "internal/nix2container/testdata/cases/basic/image.json"
 	tests := []struct {
 		name string
@@ -198,7 +198,7 @@ func testFlake(t *testing.T) string {
 
 func TestIntegrationLoadImageFromFlake(t *testing.T) {
 	testenv.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	flake := testFlake(t)
 	refs := []string{"nanna-coder-ollama:latest", "ghcr.io/example/fork/ollama:latest", "ghcr.io/example/fork/ollama:0123abc"}
 	removeRefs(t, refs...)
@@ -219,7 +219,7 @@ func TestIntegrationLoadImageFromFlake(t *testing.T) {
 
 func TestIntegrationLoadAllReportsEveryFailure(t *testing.T) {
 	testenv.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	flake := testFlake(t)
 	removeRefs(t, "nanna-coder-ollama:latest", "nanna-coder-harness:latest",
 		"ghcr.io/local/nanna-coder/ollama:latest", "ghcr.io/local/nanna-coder/harness:latest")

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/testenv"
 )
 
@@ -73,7 +73,7 @@ func (p *pausingProxy) serve(t *testing.T, ln net.Listener, daemon string) {
 
 func TestIntegrationCtrlCLeavesNothing(t *testing.T) {
 	testenv.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	host := os.Getenv("DOCKER_HOST")
 	if !strings.HasPrefix(host, "unix://") {
 		testenv.Require(t, "DOCKER_HOST=unix://… (the proxy forwards a unix socket)", errors.New("DOCKER_HOST is "+host))

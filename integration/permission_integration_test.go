@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/testenv"
 )
 
@@ -20,7 +20,7 @@ import (
 // daemon's root-only socket: the error must say so and name the fix.
 func TestIntegrationPermissionDenied(t *testing.T) {
 	testenv.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	if os.Geteuid() != 0 {
 		testenv.Require(t, "root (to run the target as nobody)", errors.New("not root"))
 	}

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/registrytest"
-	"github.com/nanna-coder/build/internal/storetest"
 	"github.com/nanna-coder/build/internal/testenv"
 )
 
@@ -31,7 +31,7 @@ func configOf(t *testing.T, src string) string {
 }
 
 func TestIntegrationPushImageFromFlake(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	flake := testFlake(t)
 	host := strings.TrimPrefix(registrytest.Start(t).URL, "http://")
 	env := []string{flake, "CONTAINER_REGISTRY=" + host, "GITHUB_REPOSITORY=Example/Fork", "GITHUB_SHA=0123abc"}
@@ -55,7 +55,7 @@ func TestIntegrationPushImageFromFlake(t *testing.T) {
 }
 
 func TestIntegrationPushAndExportTargets(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	host := strings.TrimPrefix(registrytest.Start(t).URL, "http://")
 	cases := "internal/nix2container/testdata/cases/"
 

@@ -19,8 +19,8 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 	"github.com/nanna-coder/build/internal/testenv"
 )
 
@@ -78,7 +78,7 @@ func removeImage(t *testing.T, c *client.Client, id string) {
 }
 
 func TestIntegrationFixturesLoad(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	c, dial := daemon(t)
 	cases, err := os.ReadDir(fixtureCases)
 	if err != nil {

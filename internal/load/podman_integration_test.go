@@ -10,8 +10,8 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 	"github.com/nanna-coder/build/internal/testenv"
 )
 
@@ -19,7 +19,7 @@ import (
 // API (the socket of `podman system service`, NANNA_PODMAN_HOST, which
 // .ci/run starts).
 func TestIntegrationPodman(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	host := os.Getenv("NANNA_PODMAN_HOST")
 	if host == "" {
 		testenv.Require(t, "a Podman API socket (NANNA_PODMAN_HOST)", os.ErrNotExist)
