@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/ci"
 	"github.com/nanna-coder/build/internal/images"
 	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // TestIntegrationDocker loads an arm64 image, the arm64 probe as its
@@ -24,12 +24,12 @@ import (
 func TestIntegrationDocker(t *testing.T) {
 	ctx := context.Background()
 	docker, err := exec.LookPath("docker")
-	ci.Require(t, "the docker CLI", err)
+	testenv.Require(t, "the docker CLI", err)
 	_, closer, err := load.DialEnv(os.Getenv)(ctx)
-	ci.Require(t, "a Docker daemon", err)
+	testenv.Require(t, "a Docker daemon", err)
 	closer.Close()
 	_, err = exec.LookPath("nix-store")
-	ci.Require(t, "Nix (nix-store)", err)
+	testenv.Require(t, "Nix (nix-store)", err)
 	setupArm64(t)
 
 	p := arm64(t)[0]

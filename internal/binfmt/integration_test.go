@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // testPrefix names every entry the integration tests register; they never
@@ -59,14 +59,14 @@ func (g guardKernel) Unregister(name string) error {
 func realKernel(t *testing.T) guardKernel {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		ci.Require(t, "root (binfmt_misc registration)", os.ErrPermission)
+		testenv.Require(t, "root (binfmt_misc registration)", os.ErrPermission)
 	}
 	k := guardKernel{t: t, procFS: procFS{dir: DefaultDir}}
 	if !k.Mounted() {
-		ci.Require(t, "binfmt_misc", k.Mount())
+		testenv.Require(t, "binfmt_misc", k.Mount())
 	}
 	_, err := os.Stat("/usr/bin/qemu-aarch64-static")
-	ci.Require(t, "Debian's qemu-user-static (apt-get install qemu-user-static)", err)
+	testenv.Require(t, "Debian's qemu-user-static (apt-get install qemu-user-static)", err)
 	removeTestEntries(t, k)
 	t.Cleanup(func() { removeTestEntries(t, k) })
 	return k
@@ -291,7 +291,7 @@ func TestIntegrationWithoutF(t *testing.T) {
 func TestIntegrationDetectsDebian(t *testing.T) {
 	k := realKernel(t)
 	_, err := os.Stat("/usr/libexec/qemu-binfmt/aarch64-binfmt-P")
-	ci.Require(t, "Debian's qemu-user-static binfmt wrappers", err)
+	testenv.Require(t, "Debian's qemu-user-static binfmt wrappers", err)
 	line, err := os.ReadFile("testdata/binfmt.d/qemu-aarch64.conf")
 	if err != nil {
 		t.Fatal(err)

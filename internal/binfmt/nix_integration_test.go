@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/testenv"
 
 	"github.com/nanna-coder/build/internal/platform"
 )
@@ -51,7 +51,7 @@ func nixBuildProbe(t *testing.T, system string, program []byte, options ...strin
 // the embedded arm64 probe, after Setup, with and without the sandbox.
 func TestIntegrationNixBuild(t *testing.T) {
 	_, err := exec.LookPath("nix")
-	ci.Require(t, "Nix", err)
+	testenv.Require(t, "Nix", err)
 	p := arm64(t)[0]
 	probe, err := Probe(p)
 	if err != nil {

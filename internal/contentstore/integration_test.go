@@ -19,7 +19,7 @@ import (
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // docker29 returns a client of the Docker 29 daemon with the containerd image
@@ -32,14 +32,14 @@ func docker29(t *testing.T) (*client.Client, string, string) {
 	if host == "" || address == "" {
 		err = errors.New("NANNA_DOCKER29_HOST or NANNA_CONTAINERD_ADDRESS is not set")
 	}
-	ci.Require(t, "Docker 29 with the containerd image store and its containerd", err)
+	testenv.Require(t, "Docker 29 with the containerd image store and its containerd", err)
 	c, err := client.New(client.WithHost(host))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	if _, err := c.Ping(context.Background(), client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		ci.Require(t, "Docker 29 at "+host, err)
+		testenv.Require(t, "Docker 29 at "+host, err)
 	}
 	return c, host, address
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // TestIntegrationStandard runs every standard check on this machine; under
@@ -19,7 +19,7 @@ func TestIntegrationStandard(t *testing.T) {
 	var out bytes.Buffer
 	err := Run(context.Background(), &out, Standard("../..", Host(os.Getenv)))
 	t.Log("\n" + out.String())
-	ci.Require(t, "a machine where every doctor check passes", err)
+	testenv.Require(t, "a machine where every doctor check passes", err)
 	for _, want := range []string{"ok    go", "ok    nix ", "ok    nix build", "ok    configuration", "ok    flake", "ok    docker", "ok    disk"} {
 		if !bytes.Contains(out.Bytes(), []byte(want)) {
 			t.Errorf("doctor output lacks %q", want)
@@ -77,7 +77,7 @@ func TestIntegrationNixProblems(t *testing.T) {
 func TestIntegrationPodmanAlternative(t *testing.T) {
 	podman := os.Getenv("NANNA_PODMAN_HOST")
 	if podman == "" {
-		ci.Require(t, "a Podman service (NANNA_PODMAN_HOST)", os.ErrNotExist)
+		testenv.Require(t, "a Podman service (NANNA_PODMAN_HOST)", os.ErrNotExist)
 	}
 	runtime := t.TempDir()
 	if err := os.Mkdir(filepath.Join(runtime, "podman"), 0o700); err != nil {

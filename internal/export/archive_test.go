@@ -14,8 +14,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // diffIDs reads every layer of img uncompressed and returns the digests.
@@ -41,7 +41,7 @@ func diffIDs(t *testing.T, img v1.Image) []string {
 	return out
 }
 
-func wantDiffIDs(want storetest.Expected) []string {
+func wantDiffIDs(want fixtures.Expected) []string {
 	var out []string
 	for _, l := range want.Layers {
 		out = append(out, l.DiffID.String())
@@ -50,11 +50,11 @@ func wantDiffIDs(want storetest.Expected) []string {
 }
 
 func TestArchive(t *testing.T) {
-	src := storetest.Root(t)
+	src := fixtures.Root(t)
 	dir := t.TempDir()
-	for _, cs := range storetest.Cases(t) {
+	for _, cs := range fixtures.Cases(t) {
 		t.Run(cs, func(t *testing.T) {
-			img, want := storetest.Case(t, cs)
+			img, want := fixtures.Case(t, cs)
 			file := filepath.Join(dir, cs+".tar")
 			var log bytes.Buffer
 			res, err := Archive(context.Background(), img, file, Options{Refs: []string{"nanna/" + cs}, Store: src, Log: &log})
@@ -88,9 +88,9 @@ func TestArchive(t *testing.T) {
 }
 
 func TestArchiveIsAtomic(t *testing.T) {
-	src := storetest.Root(t)
-	img, _ := storetest.Case(t, "layered")
-	storetest.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
+	src := fixtures.Root(t)
+	img, _ := fixtures.Case(t, "layered")
+	fixtures.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "out.tar")
 	if err := os.WriteFile(file, []byte("previous"), 0o644); err != nil {
@@ -110,8 +110,8 @@ func TestArchiveIsAtomic(t *testing.T) {
 }
 
 func TestArchiveErrors(t *testing.T) {
-	img, _ := storetest.Case(t, "basic")
-	src := storetest.Root(t)
+	img, _ := fixtures.Case(t, "basic")
+	src := fixtures.Root(t)
 	dir := t.TempDir()
 	tests := []struct {
 		name, file string

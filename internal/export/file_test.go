@@ -12,14 +12,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/fixtures"
 )
 
 // TestExportThroughASymlink writes to paths that are symbolic links: the
 // link stays, its target gets the file.
 func TestExportThroughASymlink(t *testing.T) {
-	src := storetest.Root(t)
-	img, _ := storetest.Case(t, "basic")
+	src := fixtures.Root(t)
+	img, _ := fixtures.Case(t, "basic")
 	exports := map[string]func(file string) error{
 		"archive": func(file string) error {
 			_, err := Archive(context.Background(), img, file, Options{Store: src})
@@ -105,8 +105,8 @@ func touch(t *testing.T, dir string, names ...string) {
 // SIGKILL left their temporary files: those of processes that are gone
 // are removed, those of running ones and of other files are kept.
 func TestExportRemovesStaleTemporaryFiles(t *testing.T) {
-	src := storetest.Root(t)
-	img, _ := storetest.Case(t, "basic")
+	src := fixtures.Root(t)
+	img, _ := fixtures.Case(t, "basic")
 	dead, live := deadPID(t), os.Getpid()
 	stale := func(base string) string { return fmt.Sprintf(".%s.tmp-%d-123", base, dead) }
 	running := func(base string) string { return fmt.Sprintf(".%s.tmp-%d-456", base, live) }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/ci"
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/fixtures"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // These tests export the golden fixtures from the real /nix/store and read
@@ -26,7 +26,7 @@ import (
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
 	_, err := exec.LookPath(name)
-	ci.Require(t, name, err)
+	testenv.Require(t, name, err)
 	var stderr bytes.Buffer
 	cmd := exec.Command(name, args...)
 	cmd.Stderr = &stderr
@@ -46,11 +46,11 @@ func daemonHost() string {
 }
 
 func TestIntegrationArchiveDockerLoad(t *testing.T) {
-	storetest.RequireInstalled(t)
-	ci.RequireDocker(t)
-	for _, cs := range storetest.Cases(t) {
+	fixtures.RequireInstalled(t)
+	testenv.RequireDocker(t)
+	for _, cs := range fixtures.Cases(t) {
 		t.Run(cs, func(t *testing.T) {
-			img, want := storetest.Case(t, cs)
+			img, want := fixtures.Case(t, cs)
 			file := filepath.Join(t.TempDir(), "image.tar")
 			ref := "nanna-export-test/" + cs + ":archive"
 			if _, err := Archive(context.Background(), img, file, Options{Refs: []string{ref}}); err != nil {
@@ -66,8 +66,8 @@ func TestIntegrationArchiveDockerLoad(t *testing.T) {
 }
 
 func TestIntegrationOCISkopeo(t *testing.T) {
-	storetest.RequireInstalled(t)
-	img, want := storetest.Case(t, "layered")
+	fixtures.RequireInstalled(t)
+	img, want := fixtures.Case(t, "layered")
 	dir := filepath.Join(t.TempDir(), "layout")
 	res, err := OCI(context.Background(), img, dir, Options{Refs: []string{"nanna-export-test/layered:oci"}})
 	if err != nil {
@@ -90,7 +90,7 @@ func TestIntegrationOCISkopeo(t *testing.T) {
 	}
 
 	// skopeo copies the layout into the Docker daemon: same image ID.
-	ci.RequireDocker(t)
+	testenv.RequireDocker(t)
 	ref := "nanna-export-test/layered:skopeo"
 	t.Cleanup(func() { _ = exec.Command("docker", "rmi", ref).Run() })
 	run(t, "skopeo", "copy", "-q", "--dest-daemon-host", daemonHost(), src, "docker-daemon:"+ref)
@@ -102,8 +102,8 @@ func TestIntegrationOCISkopeo(t *testing.T) {
 // TestIntegrationConcurrentOCISkopeo exports five refs into one layout at
 // once; skopeo then finds every one.
 func TestIntegrationConcurrentOCISkopeo(t *testing.T) {
-	storetest.RequireInstalled(t)
-	img, want := storetest.Case(t, "basic")
+	fixtures.RequireInstalled(t)
+	img, want := fixtures.Case(t, "basic")
 	dir := filepath.Join(t.TempDir(), "layout")
 	refs := wantRefs(5)
 	errs := make([]error, len(refs))

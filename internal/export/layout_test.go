@@ -18,8 +18,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // readLayout reads an OCI layout back with go-containerregistry and
@@ -50,11 +50,11 @@ func readLayout(t *testing.T, dir string, i int) ([]string, v1.Image) {
 }
 
 func TestOCI(t *testing.T) {
-	src := storetest.Root(t)
-	for _, cs := range storetest.Cases(t) {
+	src := fixtures.Root(t)
+	for _, cs := range fixtures.Cases(t) {
 		for _, gz := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/gzip=%v", cs, gz), func(t *testing.T) {
-				img, want := storetest.Case(t, cs)
+				img, want := fixtures.Case(t, cs)
 				dir := filepath.Join(t.TempDir(), "layout")
 				res, err := OCI(context.Background(), img, dir, Options{Refs: []string{"nanna/" + cs + ":dev"}, Store: src, Gzip: gz})
 				if err != nil {
@@ -90,9 +90,9 @@ func TestOCI(t *testing.T) {
 }
 
 func TestOCIAddsToALayout(t *testing.T) {
-	src := storetest.Root(t)
-	basic, _ := storetest.Case(t, "basic")
-	edge, _ := storetest.Case(t, "edge")
+	src := fixtures.Root(t)
+	basic, _ := fixtures.Case(t, "basic")
+	edge, _ := fixtures.Case(t, "edge")
 	dir := t.TempDir()
 	ctx := context.Background()
 	if _, err := OCI(ctx, basic, dir, Options{Refs: []string{"basic:1"}, Store: src}); err != nil {
@@ -120,15 +120,15 @@ func TestOCIAddsToALayout(t *testing.T) {
 }
 
 func TestOCIIsAtomic(t *testing.T) {
-	src := storetest.Root(t)
-	basic, _ := storetest.Case(t, "basic")
-	img, _ := storetest.Case(t, "layered")
+	src := fixtures.Root(t)
+	basic, _ := fixtures.Case(t, "basic")
+	img, _ := fixtures.Case(t, "layered")
 	ctx := context.Background()
 	existing := t.TempDir()
 	if _, err := OCI(ctx, basic, existing, Options{Refs: []string{"basic:1"}, Store: src}); err != nil {
 		t.Fatal(err)
 	}
-	storetest.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
+	fixtures.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
 	var mismatch *nix2container.MismatchError
 
 	fresh := filepath.Join(t.TempDir(), "new")
@@ -163,12 +163,12 @@ func TestOCIIsAtomic(t *testing.T) {
 }
 
 func TestOCIRefusesOtherDirectories(t *testing.T) {
-	img, _ := storetest.Case(t, "basic")
+	img, _ := fixtures.Case(t, "basic")
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := OCI(context.Background(), img, dir, Options{Store: storetest.Root(t)})
+	_, err := OCI(context.Background(), img, dir, Options{Store: fixtures.Root(t)})
 	if err == nil || !strings.Contains(err.Error(), "is not an OCI image layout") {
 		t.Errorf("OCI() into a non-layout directory = %v", err)
 	}
@@ -178,8 +178,8 @@ func TestOCIRefusesOtherDirectories(t *testing.T) {
 }
 
 func TestOCIArchive(t *testing.T) {
-	src := storetest.Root(t)
-	img, want := storetest.Case(t, "layered")
+	src := fixtures.Root(t)
+	img, want := fixtures.Case(t, "layered")
 	file := filepath.Join(t.TempDir(), "image.oci.tar")
 	res, err := OCIArchive(context.Background(), img, file, Options{Refs: []string{"nanna/layered:dev"}, Store: src})
 	if err != nil {

@@ -14,8 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // exportEnv names the environment of TestHelperExport: the layout, the
@@ -40,8 +40,8 @@ func layoutRefs(t *testing.T, dir string) []string {
 }
 
 func TestOCIConcurrentExportsKeepEveryRef(t *testing.T) {
-	src := storetest.Root(t)
-	img, _ := storetest.Case(t, "basic")
+	src := fixtures.Root(t)
+	img, _ := fixtures.Case(t, "basic")
 	for round := range 5 {
 		dir := filepath.Join(t.TempDir(), fmt.Sprintf("layout%d", round))
 		const n = 8
@@ -68,7 +68,7 @@ func TestOCIConcurrentExportsKeepEveryRef(t *testing.T) {
 // processes (this test binary, running TestHelperExport), as parallel
 // `mage export:oci` calls do.
 func TestOCIConcurrentProcessesKeepEveryRef(t *testing.T) {
-	src := storetest.Root(t)
+	src := fixtures.Root(t)
 	dir := filepath.Join(t.TempDir(), "layout")
 	const n = 5
 	cmds := make([]*exec.Cmd, n)
@@ -102,7 +102,7 @@ func TestHelperExport(t *testing.T) {
 	}
 	dir, rest, _ := strings.Cut(args, "\t")
 	ref, root, _ := strings.Cut(rest, "\t")
-	img, _ := storetest.Case(t, "basic")
+	img, _ := fixtures.Case(t, "basic")
 	if _, err := OCI(context.Background(), img, dir, Options{Refs: []string{ref}, Store: nix2container.Store{Root: root}}); err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // formats exports img in each format and reads the result back.
@@ -56,9 +56,9 @@ func TestExportOlderRules(t *testing.T) {
 	for _, tt := range tests {
 		for _, f := range formats {
 			t.Run(fmt.Sprintf("%s/%s/%s", tt.cs, tt.older.Description, f.name), func(t *testing.T) {
-				src := storetest.Root(t)
-				cur, _ := storetest.Case(t, tt.cs)
-				img := storetest.OlderRules(t, cur, src, tt.older.Rules)
+				src := fixtures.Root(t)
+				cur, _ := fixtures.Case(t, tt.cs)
+				img := fixtures.OlderRules(t, cur, src, tt.older.Rules)
 				wantConfig, _ := img.ConfigDigest()
 				path := filepath.Join(t.TempDir(), "out")
 				var log bytes.Buffer
@@ -97,11 +97,11 @@ func TestExportOlderRules(t *testing.T) {
 func TestExportMatchingNoRules(t *testing.T) {
 	for _, f := range formats {
 		t.Run(f.name, func(t *testing.T) {
-			src := storetest.Root(t)
-			cur, _ := storetest.Case(t, "layered")
-			img := storetest.OlderRules(t, cur, src, nix2container.LegacyRules()[1].Rules)
+			src := fixtures.Root(t)
+			cur, _ := fixtures.Case(t, "layered")
+			img := fixtures.OlderRules(t, cur, src, nix2container.LegacyRules()[1].Rules)
 			// Layer 1 is the smallest: the one the rules are chosen with.
-			storetest.Tamper(t, src, img.Layers[1].Paths[0].Path, "a-lower", "changed")
+			fixtures.Tamper(t, src, img.Layers[1].Paths[0].Path, "a-lower", "changed")
 			var log bytes.Buffer
 			_, err := f.export(context.Background(), img, filepath.Join(t.TempDir(), "out"), Options{Store: src, Gzip: f.gzip, Log: &log})
 			var mismatch *nix2container.MismatchError

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // TestStorePathThatGrewIsDiagnosed exports an image one of whose store
@@ -31,10 +31,10 @@ func TestStorePathThatGrewIsDiagnosed(t *testing.T) {
 	}
 	for name, export := range exports {
 		t.Run(name, func(t *testing.T) {
-			src := storetest.Root(t)
-			img, _ := storetest.Case(t, "layered")
+			src := fixtures.Root(t)
+			img, _ := fixtures.Case(t, "layered")
 			path := img.Layers[2].Paths[0].Path
-			storetest.Tamper(t, src, path, "etc/app.conf", strings.Repeat("grown ", 1000)) // about 6 KiB more
+			fixtures.Tamper(t, src, path, "etc/app.conf", strings.Repeat("grown ", 1000)) // about 6 KiB more
 			err := export(context.Background(), img, t.TempDir(), Options{Store: src})
 			var mismatch *nix2container.MismatchError
 			if !errors.As(err, &mismatch) || mismatch.Layer != 2 || !strings.Contains(err.Error(), path) {

@@ -19,9 +19,9 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 const fixtureCases = "../nix2container/testdata/cases"
@@ -31,7 +31,7 @@ func daemon(t *testing.T) (*client.Client, Dial) {
 	t.Helper()
 	dial := DialEnv(os.Getenv)
 	c, closer, err := dial(context.Background())
-	ci.Require(t, "a Docker daemon", err)
+	testenv.Require(t, "a Docker daemon", err)
 	t.Cleanup(func() { closer.Close() })
 	return c.(*client.Client), dial
 }
@@ -78,7 +78,7 @@ func removeImage(t *testing.T, c *client.Client, id string) {
 }
 
 func TestIntegrationFixturesLoad(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	c, dial := daemon(t)
 	cases, err := os.ReadDir(fixtureCases)
 	if err != nil {
@@ -166,7 +166,7 @@ func loadFixture(t *testing.T, c *client.Client, dial Dial, img *nix2container.I
 func storeImage(t *testing.T, entrypoint []string, rewriteLast bool, trees ...storeTree) *nix2container.Image {
 	t.Helper()
 	if _, err := exec.LookPath("nix-store"); err != nil {
-		ci.Require(t, "Nix (nix-store)", err)
+		testenv.Require(t, "Nix (nix-store)", err)
 	}
 	created := time.Date(2025, 9, 20, 0, 0, 0, 0, time.UTC)
 	img := &nix2container.Image{Version: 1, Arch: "amd64", Created: &created}
@@ -277,7 +277,7 @@ func TestIntegrationTamperedStorePath(t *testing.T) {
 func TestIntegrationRunEntrypoint(t *testing.T) {
 	c, dial := daemon(t)
 	docker, err := exec.LookPath("docker")
-	ci.Require(t, "the docker CLI", err)
+	testenv.Require(t, "the docker CLI", err)
 	dir := t.TempDir()
 	src := filepath.Join(dir, "main.go")
 	stamp := fmt.Sprint(time.Now().UnixNano())

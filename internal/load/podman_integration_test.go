@@ -10,19 +10,19 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // TestIntegrationPodman loads a fixture through Podman's Docker-compatible
 // API (the socket of `podman system service`, NANNA_PODMAN_HOST, which
 // .ci/run starts).
 func TestIntegrationPodman(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	host := os.Getenv("NANNA_PODMAN_HOST")
 	if host == "" {
-		ci.Require(t, "a Podman API socket (NANNA_PODMAN_HOST)", os.ErrNotExist)
+		testenv.Require(t, "a Podman API socket (NANNA_PODMAN_HOST)", os.ErrNotExist)
 	}
 	getenv := func(k string) string {
 		if k == "DOCKER_HOST" {
@@ -32,7 +32,7 @@ func TestIntegrationPodman(t *testing.T) {
 	}
 	dial := DialEnv(getenv)
 	c, closer, err := dial(context.Background())
-	ci.Require(t, "Podman at "+host, err)
+	testenv.Require(t, "Podman at "+host, err)
 	t.Cleanup(func() { closer.Close() }) // after the removal below
 	img, err := nix2container.ReadFile(filepath.Join(fixtureCases, "layered", "image.json"))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // gate is a point of the first image load where gateProxy stops forwarding
@@ -46,7 +46,7 @@ func startProxy(t *testing.T, g gate, threshold int64) (*gateProxy, Dial) {
 	t.Helper()
 	host := os.Getenv("DOCKER_HOST")
 	if !strings.HasPrefix(host, "unix://") {
-		ci.Require(t, "DOCKER_HOST=unix://… (the proxy forwards a unix socket)", errors.New("DOCKER_HOST is "+host))
+		testenv.Require(t, "DOCKER_HOST=unix://… (the proxy forwards a unix socket)", errors.New("DOCKER_HOST is "+host))
 	}
 	sock := filepath.Join(t.TempDir(), "proxy.sock")
 	ln, err := net.Listen("unix", sock)

@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/ci"
 	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/ollama"
 	"github.com/nanna-coder/build/internal/registrytest"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // requireNix skips without Nix (fails under CI=true) and makes the run
@@ -28,7 +28,7 @@ func requireNix(t *testing.T) {
 	t.Helper()
 	for _, tool := range []string{"nix", "nix-hash", "nix-store"} {
 		_, err := exec.LookPath(tool)
-		ci.Require(t, "Nix ("+tool+")", err)
+		testenv.Require(t, "Nix ("+tool+")", err)
 	}
 	t.Setenv("NIX_CONFIG", os.Getenv("NIX_CONFIG")+"\nexperimental-features = nix-command flakes\nsubstituters =\nsandbox = false\n")
 }
@@ -75,7 +75,7 @@ func TestIntegrationHashMatchesNix(t *testing.T) {
 func TestIntegrationPinAndBuild(t *testing.T) {
 	requireNix(t)
 	_, err := exec.LookPath("curl")
-	ci.Require(t, "curl", err)
+	testenv.Require(t, "curl", err)
 	reg := registrytest.Start(t)
 	ctx := context.Background()
 	seed := uint64(time.Now().UnixNano())

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/vectors.json from nix hash path")
@@ -48,7 +48,7 @@ func requireNix(t *testing.T) {
 	t.Helper()
 	for _, tool := range []string{"nix", "nix-hash", "nix-store"} {
 		_, err := exec.LookPath(tool)
-		ci.Require(t, "Nix ("+tool+")", err)
+		testenv.Require(t, "Nix ("+tool+")", err)
 	}
 }
 

@@ -1,74 +1,43 @@
-package nix2container
+package nix2container_test
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	digest "github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/fixtures"
+	"github.com/nanna-coder/build/internal/nix2container"
 )
 
-// expected mirrors testdata/cases/*/expected.json.
-type expected struct {
-	ConfigDigest digest.Digest `json:"config_digest"`
-	ConfigSize   int           `json:"config_size"`
-	Layers       []struct {
-		Digest digest.Digest `json:"digest"`
-		DiffID digest.Digest `json:"diff_id"`
-		Size   int64         `json:"size"`
-	} `json:"layers"`
-}
-
-func caseDirs(t *testing.T) []string {
-	t.Helper()
-	dirs, err := filepath.Glob("testdata/cases/*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(dirs) != 5 {
-		t.Fatalf("found %d cases in testdata/cases, want 5", len(dirs))
-	}
-	return dirs
-}
-
-func readExpected(t *testing.T, dir string) expected {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "expected.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var e expected
-	if err := json.Unmarshal(data, &e); err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
+// The golden tests are external tests because internal/fixtures imports
+// this package.
 
 func TestGoldenTempStore(t *testing.T) {
-	runGolden(t, Store{Root: storeRoot(t)})
+	runGolden(t, fixtures.Root(t))
 }
 
 func TestGoldenRealStore(t *testing.T) {
-	if _, err := os.Lstat(fixtureAppPath); err != nil {
+	if _, err := os.Lstat(fixtures.InstalledPath); err != nil {
 		t.Skipf("golden fixtures are not installed in /nix/store (%v); run /work/shared/fixtures/nix2container/install.sh to enable this test", err)
 	}
-	runGolden(t, Store{})
+	runGolden(t, nix2container.Store{})
 }
 
-func runGolden(t *testing.T, opts Store) {
+func runGolden(t *testing.T, opts nix2container.Store) {
 	ctx := context.Background()
-	for _, dir := range caseDirs(t) {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			img, err := ReadFile(filepath.Join(dir, "image.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := readExpected(t, dir)
-			wantConfig, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	cases := fixtures.Cases(t)
+	if len(cases) != 5 {
+		t.Fatalf("found %d cases in testdata/cases, want 5", len(cases))
+	}
+	for _, name := range cases {
+		t.Run(name, func(t *testing.T) {
+			img, want := fixtures.Case(t, name)
+			wantConfig, err := os.ReadFile(filepath.Join(fixtures.Dir(), "cases", name, "config.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +48,7 @@ func runGolden(t *testing.T, opts Store) {
 			if diff := cmp.Diff(string(wantConfig), string(blob)); diff != "" {
 				t.Errorf("ConfigBlob() mismatch (-want +got):\n%s", diff)
 			}
-			if len(blob) != want.ConfigSize {
+			if int64(len(blob)) != want.ConfigSize {
 				t.Errorf("len(ConfigBlob()) = %d, want %d", len(blob), want.ConfigSize)
 			}
 			if got, err := img.ConfigDigest(); err != nil || got != want.ConfigDigest {
@@ -118,7 +87,7 @@ func runGolden(t *testing.T, opts Store) {
 }
 
 func TestChainIDs(t *testing.T) {
-	img, err := ReadFile("testdata/cases/edge/image.json")
+	img, err := nix2container.ReadFile("testdata/cases/edge/image.json")
 	if err != nil {
 		t.Fatal(err)
 	}

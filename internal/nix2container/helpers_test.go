@@ -9,21 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/nanna-coder/build/internal/fixturetree"
 )
 
 // fixtureAppPath is a store path of the golden fixtures, used to detect
 // whether they are installed in the real /nix/store.
 const fixtureAppPath = "/nix/store/b38m0372s0mrl0lp3xrna2nhs5bphw1i-shared-app"
-
-// storeRoot extracts testdata/trees.tar into a temporary directory laid out
-// as <root>/nix/store/<hash>-<name> (per testdata/store-paths.txt) with
-// Nix's canonical modes, and returns root.
-func storeRoot(t *testing.T) string {
-	t.Helper()
-	return fixturetree.Extract(t, "testdata")
-}
 
 // writeFile replaces a file in a store tree, keeping it read-only.
 func writeFile(t *testing.T, p string, data []byte) {

@@ -45,52 +45,6 @@ func blob(t *testing.T, l Layer, opts Store) []byte {
 	return b.Bytes()
 }
 
-func TestPermsHeaders(t *testing.T) {
-	img, err := ReadFile("testdata/cases/perms/image.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := storeRoot(t)
-	app := fixtureAppPath
-	dir := func(name string, mode int64) entry {
-		return entry{name, tar.TypeDir, mode, 0, 0, "root", "root", 0, "", 1}
-	}
-	want := []entry{
-		dir("/", 0o755), dir("/nix", 0o755), dir("/nix/store", 0o755), dir(app, 0o555),
-		dir(app+"/bin", 0o555),
-		{app + "/bin/app", tar.TypeReg, 0o755, 1000, 100, "app", "users", 30, "", 1},
-		{app + "/bin/app-link", tar.TypeSymlink, 0o755, 1000, 100, "app", "users", 0, "app", 1},
-		dir(app+"/etc", 0o555),
-		{app + "/etc/app.conf", tar.TypeReg, 0o600, 0, 0, "root", "root", 12, "", 1},
-	}
-	tests := []struct {
-		name  string
-		rules Rules
-		edit  func([]entry) []entry
-	}{
-		{"current", Rules{}, func(e []entry) []entry { return e }},
-		{"gname from uname", Rules{GnameFromUname: true}, func(e []entry) []entry {
-			e[5].Gname, e[6].Gname = "app", "app"
-			return e
-		}},
-		{"mtime 0", Rules{ZeroMtime: true}, func(e []entry) []entry {
-			for i := range e {
-				e[i].Mtime = 0
-			}
-			return e
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := entries(readTar(t, blob(t, img.Layers[0], Store{Root: root, Rules: tt.rules})))
-			w := tt.edit(append([]entry(nil), want...))
-			if diff := cmp.Diff(w, got[:len(w)]); diff != "" {
-				t.Errorf("first headers mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 func TestTreeOrderAndRewrite(t *testing.T) {
 	root := t.TempDir()
 	mkStore(t, root, map[string]string{

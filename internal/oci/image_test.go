@@ -14,16 +14,16 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 func TestImageMatchesFixtures(t *testing.T) {
-	src := storetest.Root(t)
-	for _, name := range storetest.Cases(t) {
+	src := fixtures.Root(t)
+	for _, name := range fixtures.Cases(t) {
 		for _, gz := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/gzip=%v", name, gz), func(t *testing.T) {
-				n2c, want := storetest.Case(t, name)
+				n2c, want := fixtures.Case(t, name)
 				img, err := NewImage(context.Background(), n2c, Options{Store: src, Gzip: gz})
 				if err != nil {
 					t.Fatalf("NewImage() = %v", err)
@@ -69,8 +69,8 @@ func TestImageMatchesFixtures(t *testing.T) {
 // TestManifestBytes pins the manifest to the form skopeo's nix: transport
 // gives (image-spec field order: mediaType, digest, size).
 func TestManifestBytes(t *testing.T) {
-	n2c, want := storetest.Case(t, "basic")
-	img, err := NewImage(context.Background(), n2c, Options{Store: storetest.Root(t)})
+	n2c, want := fixtures.Case(t, "basic")
+	img, err := NewImage(context.Background(), n2c, Options{Store: fixtures.Root(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +88,8 @@ func TestManifestBytes(t *testing.T) {
 }
 
 func TestGzipIsDeterministic(t *testing.T) {
-	src := storetest.Root(t)
-	n2c, _ := storetest.Case(t, "layered")
+	src := fixtures.Root(t)
+	n2c, _ := fixtures.Case(t, "layered")
 	var digests []v1.Hash
 	for range 2 {
 		img, err := NewImage(context.Background(), n2c, Options{Store: src, Gzip: true})
@@ -105,10 +105,10 @@ func TestGzipIsDeterministic(t *testing.T) {
 }
 
 func TestOnBlob(t *testing.T) {
-	n2c, want := storetest.Case(t, "layered")
+	n2c, want := fixtures.Case(t, "layered")
 	var mu sync.Mutex
 	got := map[int]int64{}
-	img, err := NewImage(context.Background(), n2c, Options{Store: storetest.Root(t), OnBlob: func(i int, n int64, err error) {
+	img, err := NewImage(context.Background(), n2c, Options{Store: fixtures.Root(t), OnBlob: func(i int, n int64, err error) {
 		if err != nil {
 			t.Errorf("OnBlob(%d) error %v", i, err)
 		}
@@ -140,9 +140,9 @@ func TestOnBlob(t *testing.T) {
 }
 
 func TestTamperedStore(t *testing.T) {
-	n2c, _ := storetest.Case(t, "layered")
-	src := storetest.Root(t)
-	storetest.Tamper(t, src, n2c.Layers[2].Paths[0].Path, "etc/app.conf", "changed!")
+	n2c, _ := fixtures.Case(t, "layered")
+	src := fixtures.Root(t)
+	fixtures.Tamper(t, src, n2c.Layers[2].Paths[0].Path, "etc/app.conf", "changed!")
 
 	img, err := NewImage(context.Background(), n2c, Options{Store: src})
 	if err != nil {
@@ -166,7 +166,7 @@ func TestTamperedStore(t *testing.T) {
 }
 
 func TestNewImageChecks(t *testing.T) {
-	n2c, _ := storetest.Case(t, "basic")
+	n2c, _ := fixtures.Case(t, "basic")
 	_, err := NewImage(context.Background(), n2c, Options{Store: nix2container.Store{Root: t.TempDir()}})
 	if err == nil || !strings.Contains(err.Error(), "is missing") {
 		t.Errorf("NewImage() with an empty store = %v, want the missing store path", err)
@@ -210,10 +210,10 @@ func checkBlobs(t *testing.T, img v1.Image) {
 }
 
 func TestNewImageOlderRules(t *testing.T) {
-	src := storetest.Root(t)
-	cur, _ := storetest.Case(t, "layered")
+	src := fixtures.Root(t)
+	cur, _ := fixtures.Case(t, "layered")
 	older := nix2container.LegacyRules()[1]
-	n2c := storetest.OlderRules(t, cur, src, older.Rules)
+	n2c := fixtures.OlderRules(t, cur, src, older.Rules)
 	img, err := NewImage(context.Background(), n2c, Options{Store: src})
 	if err != nil {
 		t.Fatalf("NewImage() of an older-rules JSON = %v", err)

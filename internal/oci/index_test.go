@@ -7,15 +7,15 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/platform"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 func TestIndex(t *testing.T) {
-	src := storetest.Root(t)
+	src := fixtures.Root(t)
 	var children []Child
 	for key, name := range map[string]string{"amd64": "basic", "arm64": "edge"} {
-		n2c, _ := storetest.Case(t, name)
+		n2c, _ := fixtures.Case(t, name)
 		p, err := platform.Parse(key)
 		if err != nil || p.GOARCH() != n2c.Arch {
 			t.Fatalf("Parse(%q) = %v, %v, want the case's arch %s", key, p, err, n2c.Arch)

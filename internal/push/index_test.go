@@ -9,15 +9,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 func TestPushIndex(t *testing.T) {
 	host, _ := testRegistry(t, nil)
-	src := storetest.Root(t)
-	amd, wantAmd := storetest.Case(t, "basic")
-	arm, wantArm := storetest.Case(t, "edge")
+	src := fixtures.Root(t)
+	amd, wantAmd := fixtures.Case(t, "basic")
+	arm, wantArm := fixtures.Case(t, "edge")
 	ref := host + "/nanna/multi:latest"
 	var log bytes.Buffer
 	res, err := Index(context.Background(), []Entry{{"amd64", amd}, {"linux/arm64", arm}}, []string{ref}, Options{Store: src, Log: &log})
@@ -67,8 +67,8 @@ func TestPushIndex(t *testing.T) {
 }
 
 func TestPushIndexChecksPlatforms(t *testing.T) {
-	amd, _ := storetest.Case(t, "basic")
-	arm, _ := storetest.Case(t, "edge")
+	amd, _ := fixtures.Case(t, "basic")
+	arm, _ := fixtures.Case(t, "edge")
 	tests := []struct {
 		name    string
 		entries []Entry
@@ -83,7 +83,7 @@ func TestPushIndexChecksPlatforms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			host, c := testRegistry(t, nil)
-			_, err := Index(context.Background(), tt.entries, []string{host + "/nanna/multi:latest"}, Options{Store: storetest.Root(t)})
+			_, err := Index(context.Background(), tt.entries, []string{host + "/nanna/multi:latest"}, Options{Store: fixtures.Root(t)})
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Index() = %v, want an error containing %q", err, tt.wantErr)
 			}
@@ -98,9 +98,9 @@ func TestPushIndexChecksPlatforms(t *testing.T) {
 // push:index x86_64-linux=PATH,aarch64-linux=PATH writes them.
 func TestPushIndexNixSystems(t *testing.T) {
 	host, _ := testRegistry(t, nil)
-	amd, _ := storetest.Case(t, "basic")
-	arm, _ := storetest.Case(t, "edge")
-	res, err := Index(context.Background(), []Entry{{"x86_64-linux", amd}, {"aarch64-linux", arm}}, []string{host + "/nanna/multi:nix"}, Options{Store: storetest.Root(t)})
+	amd, _ := fixtures.Case(t, "basic")
+	arm, _ := fixtures.Case(t, "edge")
+	res, err := Index(context.Background(), []Entry{{"x86_64-linux", amd}, {"aarch64-linux", arm}}, []string{host + "/nanna/multi:nix"}, Options{Store: fixtures.Root(t)})
 	if err != nil {
 		t.Fatalf("Index(x86_64-linux, aarch64-linux) = %v", err)
 	}

@@ -14,9 +14,9 @@ import (
 
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/registrytest"
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // These tests push the golden fixtures from the real /nix/store to a real
@@ -33,7 +33,7 @@ func registryHost(t *testing.T) string {
 func skopeo(t *testing.T, args ...string) []byte {
 	t.Helper()
 	_, err := exec.LookPath("skopeo")
-	ci.Require(t, "skopeo", err)
+	testenv.Require(t, "skopeo", err)
 	var stderr bytes.Buffer
 	cmd := exec.Command("skopeo", args...)
 	cmd.Stderr = &stderr
@@ -55,11 +55,11 @@ func docker(t *testing.T, args ...string) string {
 }
 
 func TestIntegrationPushFixtures(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	host := registryHost(t)
-	for _, cs := range storetest.Cases(t) {
+	for _, cs := range fixtures.Cases(t) {
 		t.Run(cs, func(t *testing.T) {
-			img, want := storetest.Case(t, cs)
+			img, want := fixtures.Case(t, cs)
 			ref := host + "/nanna/" + cs + ":v1"
 			res, err := Image(context.Background(), img, []string{ref}, Options{})
 			if err != nil {
@@ -99,10 +99,10 @@ func TestIntegrationPushFixtures(t *testing.T) {
 // TestIntegrationDockerPull pulls pushed images into the Docker daemon: the
 // image ID is nix2container's config digest, uncompressed or gzip.
 func TestIntegrationDockerPull(t *testing.T) {
-	storetest.RequireInstalled(t)
-	ci.RequireDocker(t)
+	fixtures.RequireInstalled(t)
+	testenv.RequireDocker(t)
 	host := registryHost(t)
-	img, want := storetest.Case(t, "layered")
+	img, want := fixtures.Case(t, "layered")
 	for _, gz := range []bool{false, true} {
 		ref := fmt.Sprintf("%s/nanna/pull:gzip-%v", host, gz)
 		res, err := Image(context.Background(), img, []string{ref}, Options{Gzip: gz})
@@ -123,10 +123,10 @@ func TestIntegrationDockerPull(t *testing.T) {
 }
 
 func TestIntegrationPushIndex(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	host := registryHost(t)
-	amd, wantAmd := storetest.Case(t, "basic")
-	arm, wantArm := storetest.Case(t, "edge")
+	amd, wantAmd := fixtures.Case(t, "basic")
+	arm, wantArm := fixtures.Case(t, "edge")
 	ref := host + "/nanna/multi:latest"
 	res, err := Index(context.Background(), []Entry{{"amd64", amd}, {"arm64", arm}}, []string{ref}, Options{})
 	if err != nil {
@@ -148,7 +148,7 @@ func TestIntegrationPushIndex(t *testing.T) {
 // (connection refused) and restarts it during the second pause between
 // attempts.
 func TestIntegrationPushWaitsForTheRegistry(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	reg := registrytest.Start(t)
 	host := strings.TrimPrefix(reg.URL, "http://")
 	reg.Stop()
@@ -160,7 +160,7 @@ func TestIntegrationPushWaitsForTheRegistry(t *testing.T) {
 		}
 		return ctx.Err()
 	}
-	img, want := storetest.Case(t, "basic")
+	img, want := fixtures.Case(t, "basic")
 	ref := host + "/nanna/restart:v1"
 	res, err := Image(context.Background(), img, []string{ref}, Options{Attempts: 3, sleep: sleep})
 	if err != nil {

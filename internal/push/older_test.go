@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 func TestPushOlderRules(t *testing.T) {
@@ -30,9 +30,9 @@ func TestPushOlderRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%s/gzip=%v", tt.cs, tt.older.Description, tt.gzip), func(t *testing.T) {
 			host, _ := testRegistry(t, nil)
-			src := storetest.Root(t)
-			cur, _ := storetest.Case(t, tt.cs)
-			img := storetest.OlderRules(t, cur, src, tt.older.Rules)
+			src := fixtures.Root(t)
+			cur, _ := fixtures.Case(t, tt.cs)
+			img := fixtures.OlderRules(t, cur, src, tt.older.Rules)
 			wantConfig, _ := img.ConfigDigest()
 			ref := host + "/nanna/" + tt.cs + ":old"
 			var log bytes.Buffer
@@ -79,11 +79,11 @@ func TestPushOlderRules(t *testing.T) {
 
 func TestPushIndexOlderRules(t *testing.T) {
 	host, _ := testRegistry(t, nil)
-	src := storetest.Root(t)
+	src := fixtures.Root(t)
 	older := nix2container.LegacyRules()[1]
-	amd, _ := storetest.Case(t, "basic")
-	arm, _ := storetest.Case(t, "edge")
-	arm = storetest.OlderRules(t, arm, src, older.Rules)
+	amd, _ := fixtures.Case(t, "basic")
+	arm, _ := fixtures.Case(t, "edge")
+	arm = fixtures.OlderRules(t, arm, src, older.Rules)
 	var log bytes.Buffer
 	res, err := Index(context.Background(), []Entry{{"amd64", amd}, {"arm64", arm}}, []string{host + "/nanna/multi:old"}, Options{Store: src, Log: &log})
 	if err != nil {
@@ -100,11 +100,11 @@ func TestPushIndexOlderRules(t *testing.T) {
 
 func TestPushMatchingNoRules(t *testing.T) {
 	host, c := testRegistry(t, nil)
-	src := storetest.Root(t)
-	cur, _ := storetest.Case(t, "layered")
-	img := storetest.OlderRules(t, cur, src, nix2container.LegacyRules()[1].Rules)
+	src := fixtures.Root(t)
+	cur, _ := fixtures.Case(t, "layered")
+	img := fixtures.OlderRules(t, cur, src, nix2container.LegacyRules()[1].Rules)
 	// Layer 1 is the smallest: the one the rules are chosen with.
-	storetest.Tamper(t, src, img.Layers[1].Paths[0].Path, "a-lower", "changed")
+	fixtures.Tamper(t, src, img.Layers[1].Paths[0].Path, "a-lower", "changed")
 	var log bytes.Buffer
 	_, err := Image(context.Background(), img, []string{host + "/nanna/layered:bad"}, Options{Store: src, Log: &log})
 	var mismatch *nix2container.MismatchError

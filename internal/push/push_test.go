@@ -18,8 +18,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
-	"github.com/nanna-coder/build/internal/storetest"
 )
 
 // pull reads an image back from the registry.
@@ -43,10 +43,10 @@ func mustRef(t *testing.T, ref string) name.Reference {
 
 func TestPushFixtures(t *testing.T) {
 	host, _ := testRegistry(t, nil)
-	src := storetest.Root(t)
-	for _, cs := range storetest.Cases(t) {
+	src := fixtures.Root(t)
+	for _, cs := range fixtures.Cases(t) {
 		t.Run(cs, func(t *testing.T) {
-			img, want := storetest.Case(t, cs)
+			img, want := fixtures.Case(t, cs)
 			ref := host + "/nanna/" + cs + ":v1"
 			res, err := Image(context.Background(), img, []string{ref}, Options{Store: src})
 			if err != nil {
@@ -83,8 +83,8 @@ func TestPushFixtures(t *testing.T) {
 
 func TestSecondPushSkipsEveryBlob(t *testing.T) {
 	host, c := testRegistry(t, nil)
-	src := storetest.Root(t)
-	img, want := storetest.Case(t, "layered")
+	src := fixtures.Root(t)
+	img, want := fixtures.Case(t, "layered")
 	var log bytes.Buffer
 	opts := Options{Store: src, Log: &log}
 
@@ -126,9 +126,9 @@ func TestSecondPushSkipsEveryBlob(t *testing.T) {
 
 func TestPushSeveralTags(t *testing.T) {
 	host, c := testRegistry(t, nil)
-	img, want := storetest.Case(t, "basic")
+	img, want := fixtures.Case(t, "basic")
 	refs := []string{host + "/nanna/basic:latest", host + "/nanna/basic:0123abc", host + "/other/basic:latest"}
-	if _, err := Image(context.Background(), img, refs, Options{Store: storetest.Root(t)}); err != nil {
+	if _, err := Image(context.Background(), img, refs, Options{Store: fixtures.Root(t)}); err != nil {
 		t.Fatal(err)
 	}
 	uploads, manifests, _ := c.get()
@@ -146,8 +146,8 @@ func TestPushSeveralTags(t *testing.T) {
 
 func TestPushGzip(t *testing.T) {
 	host, c := testRegistry(t, nil)
-	src := storetest.Root(t)
-	img, want := storetest.Case(t, "layered")
+	src := fixtures.Root(t)
+	img, want := fixtures.Case(t, "layered")
 	ref := host + "/nanna/layered:gz"
 	res, err := Image(context.Background(), img, []string{ref}, Options{Store: src, Gzip: true})
 	if err != nil {
@@ -181,9 +181,9 @@ func TestTamperedStorePushesNoManifest(t *testing.T) {
 	for _, gz := range []bool{false, true} {
 		t.Run(fmt.Sprintf("gzip=%v", gz), func(t *testing.T) {
 			host, c := testRegistry(t, nil)
-			src := storetest.Root(t)
-			img, _ := storetest.Case(t, "layered")
-			storetest.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
+			src := fixtures.Root(t)
+			img, _ := fixtures.Case(t, "layered")
+			fixtures.Tamper(t, src, img.Layers[2].Paths[0].Path, "etc/app.conf", "tampered")
 			ref := host + "/nanna/layered:bad"
 			_, err := Image(context.Background(), img, []string{ref}, Options{Store: src, Gzip: gz, Attempts: 3})
 			var mismatch *nix2container.MismatchError
@@ -227,8 +227,8 @@ func TestPushRetries(t *testing.T) {
 				}
 				return false
 			})
-			img, _ := storetest.Case(t, "basic")
-			_, err := Image(context.Background(), img, []string{host + "/nanna/basic:v1"}, Options{Store: storetest.Root(t), Attempts: tt.attempts, Jobs: 1})
+			img, _ := fixtures.Case(t, "basic")
+			_, err := Image(context.Background(), img, []string{host + "/nanna/basic:v1"}, Options{Store: fixtures.Root(t), Attempts: tt.attempts, Jobs: 1})
 			if (err != nil) != tt.wantErr {
 				t.Errorf("Image() with one 503 and %d attempts = %v, want error %v", tt.attempts, err, tt.wantErr)
 			}
@@ -245,8 +245,8 @@ func TestPushAuth(t *testing.T) {
 		http.Error(w, `{"errors":[{"code":"UNAUTHORIZED","message":"login"}]}`, http.StatusUnauthorized)
 		return true
 	})
-	img, _ := storetest.Case(t, "basic")
-	src := storetest.Root(t)
+	img, _ := fixtures.Case(t, "basic")
+	src := fixtures.Root(t)
 	ref := host + "/nanna/basic:v1"
 	_, err := Image(context.Background(), img, []string{ref}, Options{Store: src, Keychain: staticKeychain{}})
 	if err == nil || !strings.Contains(err.Error(), "401 Unauthorized") || !strings.Contains(err.Error(), "docker login "+host) {
@@ -282,8 +282,8 @@ func TestPushCanceled(t *testing.T) {
 		}
 		return false
 	})
-	img, _ := storetest.Case(t, "layered")
-	_, err := Image(ctx, img, []string{host + "/nanna/layered:v1"}, Options{Store: storetest.Root(t), Attempts: 3})
+	img, _ := fixtures.Case(t, "layered")
+	_, err := Image(ctx, img, []string{host + "/nanna/layered:v1"}, Options{Store: fixtures.Root(t), Attempts: 3})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Image() after cancel = %v, want context.Canceled", err)
 	}
@@ -297,10 +297,10 @@ func TestPushCanceled(t *testing.T) {
 // blob is sent once.
 func TestPushDuplicateLayers(t *testing.T) {
 	host, c := testRegistry(t, nil)
-	img, want := storetest.Case(t, "basic")
+	img, want := fixtures.Case(t, "basic")
 	img.Layers = append(img.Layers, img.Layers[0])
 	ref := host + "/nanna/dup:v1"
-	if _, err := Image(context.Background(), img, []string{ref}, Options{Store: storetest.Root(t)}); err != nil {
+	if _, err := Image(context.Background(), img, []string{ref}, Options{Store: fixtures.Root(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if uploads, _, _ := c.get(); uploads != 2 {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/fixtures"
 )
 
 func TestParseRef(t *testing.T) {
@@ -100,8 +100,8 @@ func TestPlainHTTPRegistryNeedsInsecure(t *testing.T) {
 		var d net.Dialer
 		return d.DialContext(ctx, network, host)
 	}
-	img, _ := storetest.Case(t, "basic")
-	src := storetest.Root(t)
+	img, _ := fixtures.Case(t, "basic")
+	src := fixtures.Root(t)
 	for _, registry := range []string{"registry.lan:5000", "10.1.2.3:5000"} {
 		ref := registry + "/nanna/basic:v1"
 		_, err := Image(context.Background(), img, []string{ref}, Options{Store: src, dial: dial})

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/fixtures"
 )
 
 // stallPatches makes a registry read the first n blob uploads (PATCH) to
@@ -50,9 +50,9 @@ func countSleeps(n *int) func(context.Context, time.Duration) error {
 func TestPushTimeoutNamesTheStall(t *testing.T) {
 	wrap, _ := stallPatches(-1)
 	host, c := testRegistry(t, wrap)
-	img, _ := storetest.Case(t, "basic")
+	img, _ := fixtures.Case(t, "basic")
 	ref := host + "/nanna/basic:v1"
-	_, err := Image(context.Background(), img, []string{ref}, Options{Store: storetest.Root(t), Timeout: 200 * time.Millisecond, Attempts: 3, sleep: countSleeps(new(int))})
+	_, err := Image(context.Background(), img, []string{ref}, Options{Store: fixtures.Root(t), Timeout: 200 * time.Millisecond, Attempts: 3, sleep: countSleeps(new(int))})
 	if err == nil {
 		t.Fatal("Image() to a stalled registry succeeded")
 	}
@@ -86,9 +86,9 @@ func TestPushRetriesAStalledRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			wrap, patches := stallPatches(tt.stalls)
 			host, _ := testRegistry(t, wrap)
-			img, want := storetest.Case(t, "basic")
+			img, want := fixtures.Case(t, "basic")
 			sleeps := 0
-			opts := Options{Store: storetest.Root(t), RequestTimeout: 200 * time.Millisecond, Timeout: time.Minute, Attempts: tt.attempts, Jobs: 1, sleep: countSleeps(&sleeps)}
+			opts := Options{Store: fixtures.Root(t), RequestTimeout: 200 * time.Millisecond, Timeout: time.Minute, Attempts: tt.attempts, Jobs: 1, sleep: countSleeps(&sleeps)}
 			res, err := Image(context.Background(), img, []string{host + "/nanna/basic:v1"}, opts)
 			if tt.wantErr {
 				msg := ""
@@ -135,8 +135,8 @@ func TestPushWaitsForARegistryToComeBack(t *testing.T) {
 				}
 				return nil
 			}
-			img, _ := storetest.Case(t, "basic")
-			res, err := Image(context.Background(), img, []string{addr + "/nanna/basic:v1"}, Options{Store: storetest.Root(t), Attempts: tt.attempts, sleep: sleep})
+			img, _ := fixtures.Case(t, "basic")
+			res, err := Image(context.Background(), img, []string{addr + "/nanna/basic:v1"}, Options{Store: fixtures.Root(t), Attempts: tt.attempts, sleep: sleep})
 			if tt.wantErr {
 				if err == nil || !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "tried 2 times") {
 					t.Errorf("Image() with the registry down for %d attempts of %d = %v, want connection refused, tried 2 times", tt.down, tt.attempts, err)

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // Registry is a docker-registry (Debian's package, the CNCF distribution
@@ -65,7 +65,7 @@ http:
 func Start(t testing.TB) *Registry {
 	t.Helper()
 	bin, err := exec.LookPath(registryBinary)
-	ci.Require(t, "docker-registry (apt-get install docker-registry)", err)
+	testenv.Require(t, "docker-registry (apt-get install docker-registry)", err)
 	dir := t.TempDir()
 	r := &Registry{Root: filepath.Join(dir, "data"), t: t, bin: bin, config: filepath.Join(dir, "config.yml")}
 	addr, err := freeAddr()

@@ -1,6 +1,6 @@
 //go:build integration
 
-package ci_test
+package integration_test
 
 import (
 	"bytes"
@@ -14,10 +14,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/oci"
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // These tests run the targets as a user does, through the compiled
@@ -79,8 +79,8 @@ func image(version, layerField string) string {
 }
 
 func TestIntegrationBadInputs(t *testing.T) {
-	ci.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	testenv.RequireDocker(t)
+	fixtures.RequireInstalled(t)
 	fixture := "internal/nix2container/testdata/cases/basic/image.json"
 	tests := []struct {
 		name string
@@ -188,7 +188,7 @@ func expectedID(t *testing.T, fixtureCase string) string {
 func testFlake(t *testing.T) string {
 	t.Helper()
 	_, err := exec.LookPath("nix")
-	ci.Require(t, "Nix", err)
+	testenv.Require(t, "Nix", err)
 	flake, err := filepath.Abs("../testdata/flakes/images")
 	if err != nil {
 		t.Fatal(err)
@@ -197,8 +197,8 @@ func testFlake(t *testing.T) string {
 }
 
 func TestIntegrationLoadImageFromFlake(t *testing.T) {
-	ci.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	testenv.RequireDocker(t)
+	fixtures.RequireInstalled(t)
 	flake := testFlake(t)
 	refs := []string{"nanna-coder-ollama:latest", "ghcr.io/example/fork/ollama:latest", "ghcr.io/example/fork/ollama:0123abc"}
 	removeRefs(t, refs...)
@@ -218,8 +218,8 @@ func TestIntegrationLoadImageFromFlake(t *testing.T) {
 }
 
 func TestIntegrationLoadAllReportsEveryFailure(t *testing.T) {
-	ci.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	testenv.RequireDocker(t)
+	fixtures.RequireInstalled(t)
 	flake := testFlake(t)
 	removeRefs(t, "nanna-coder-ollama:latest", "nanna-coder-harness:latest",
 		"ghcr.io/local/nanna-coder/ollama:latest", "ghcr.io/local/nanna-coder/harness:latest")

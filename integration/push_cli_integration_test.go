@@ -1,6 +1,6 @@
 //go:build integration
 
-package ci_test
+package integration_test
 
 import (
 	"crypto/sha256"
@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/registrytest"
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // These tests run the push:* and export:* targets as a user does, against
@@ -22,7 +22,7 @@ import (
 func configOf(t *testing.T, src string) string {
 	t.Helper()
 	_, err := exec.LookPath("skopeo")
-	ci.Require(t, "skopeo", err)
+	testenv.Require(t, "skopeo", err)
 	out, err := exec.Command("skopeo", "inspect", "--config", "--raw", "--tls-verify=false", src).Output()
 	if err != nil {
 		t.Fatalf("skopeo inspect --config %s: %v", src, err)
@@ -31,7 +31,7 @@ func configOf(t *testing.T, src string) string {
 }
 
 func TestIntegrationPushImageFromFlake(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	flake := testFlake(t)
 	host := strings.TrimPrefix(registrytest.Start(t).URL, "http://")
 	env := []string{flake, "CONTAINER_REGISTRY=" + host, "GITHUB_REPOSITORY=Example/Fork", "GITHUB_SHA=0123abc"}
@@ -55,7 +55,7 @@ func TestIntegrationPushImageFromFlake(t *testing.T) {
 }
 
 func TestIntegrationPushAndExportTargets(t *testing.T) {
-	storetest.RequireInstalled(t)
+	fixtures.RequireInstalled(t)
 	host := strings.TrimPrefix(registrytest.Start(t).URL, "http://")
 	cases := "internal/nix2container/testdata/cases/"
 
@@ -85,7 +85,7 @@ func TestIntegrationPushAndExportTargets(t *testing.T) {
 		t.Errorf("export:oci config %s, want %s", got, want)
 	}
 
-	ci.RequireDocker(t)
+	testenv.RequireDocker(t)
 	file := filepath.Join(dir, "perms.tar")
 	out, code = mage(t, nil, "export:archive", cases+"perms/image.json", file, "-ref=nanna-export-cli/perms:dev")
 	if code != 0 {

@@ -1,13 +1,13 @@
-package ci
+package testenv
 
 import (
 	"os"
 	"os/exec"
 )
 
-// Enabled reports whether this run is CI (CI=true), where a missing daemon,
+// CI reports whether this run is CI (CI=true), where a missing daemon,
 // Nix or registry fails the tests instead of skipping them.
-func Enabled() bool { return os.Getenv("CI") == "true" }
+func CI() bool { return os.Getenv("CI") == "true" }
 
 // TB is the subset of testing.TB that Require uses.
 type TB interface {
@@ -23,7 +23,7 @@ func Require(t TB, what string, err error) {
 	if err == nil {
 		return
 	}
-	if Enabled() {
+	if CI() {
 		t.Fatalf("%s is required under CI=true: %v", what, err)
 	}
 	t.Skipf("skipping: %s is not available (%v); .ci/run installs and starts it", what, err)

@@ -1,6 +1,6 @@
 //go:build integration
 
-package ci_test
+package integration_test
 
 import (
 	"bytes"
@@ -12,23 +12,23 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/nanna-coder/build/ci"
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/fixtures"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // TestIntegrationPermissionDenied runs load:json as nobody against the
 // daemon's root-only socket: the error must say so and name the fix.
 func TestIntegrationPermissionDenied(t *testing.T) {
-	ci.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	testenv.RequireDocker(t)
+	fixtures.RequireInstalled(t)
 	if os.Geteuid() != 0 {
-		ci.Require(t, "root (to run the target as nobody)", errors.New("not root"))
+		testenv.Require(t, "root (to run the target as nobody)", errors.New("not root"))
 	}
 	host := os.Getenv("DOCKER_HOST")
 	sock := strings.TrimPrefix(host, "unix://")
 	info, err := os.Stat(sock)
 	if !strings.HasPrefix(host, "unix://") || err != nil || info.Mode().Perm()&0o006 != 0 {
-		ci.Require(t, "a unix DOCKER_HOST socket closed to other users", errors.New("DOCKER_HOST is "+host))
+		testenv.Require(t, "a unix DOCKER_HOST socket closed to other users", errors.New("DOCKER_HOST is "+host))
 	}
 	// nobody must be able to run the binary and read the fixture.
 	if err := os.Chmod(filepath.Dir(mageBin), 0o755); err != nil {

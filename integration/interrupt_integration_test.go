@@ -1,6 +1,6 @@
 //go:build integration
 
-package ci_test
+package integration_test
 
 import (
 	"errors"
@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/ci"
-	"github.com/nanna-coder/build/internal/storetest"
+	"github.com/nanna-coder/build/internal/fixtures"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // pausingProxy forwards a unix socket to the Docker daemon and holds the
@@ -72,11 +72,11 @@ func (p *pausingProxy) serve(t *testing.T, ln net.Listener, daemon string) {
 }
 
 func TestIntegrationCtrlCLeavesNothing(t *testing.T) {
-	ci.RequireDocker(t)
-	storetest.RequireInstalled(t)
+	testenv.RequireDocker(t)
+	fixtures.RequireInstalled(t)
 	host := os.Getenv("DOCKER_HOST")
 	if !strings.HasPrefix(host, "unix://") {
-		ci.Require(t, "DOCKER_HOST=unix://… (the proxy forwards a unix socket)", errors.New("DOCKER_HOST is "+host))
+		testenv.Require(t, "DOCKER_HOST=unix://… (the proxy forwards a unix socket)", errors.New("DOCKER_HOST is "+host))
 	}
 	want := expectedID(t, "layered")
 	_ = exec.Command("docker", "rmi", "-f", want).Run()

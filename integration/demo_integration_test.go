@@ -1,20 +1,20 @@
 //go:build integration
 
-package ci_test
+package integration_test
 
 import (
 	"os/exec"
 	"strings"
 	"testing"
 
-	"github.com/nanna-coder/build/ci"
+	"github.com/nanna-coder/build/internal/testenv"
 )
 
 // TestIntegrationDemo runs the newcomer's first target twice: the first run
 // builds the input-less demo flake with nix build, loads the image and runs
 // it from /nix/store; the second sends nothing.
 func TestIntegrationDemo(t *testing.T) {
-	ci.RequireDocker(t)
+	testenv.RequireDocker(t)
 	exec.Command("docker", "rmi", "-f", "nanna-coder-demo:latest").Run()
 	out, code := mage(t, nil, "demo")
 	if code != 0 {
