@@ -9,8 +9,8 @@ import (
 	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Options control one export. The zero value writes an untagged image with
@@ -91,7 +91,7 @@ func report(opts Options, res Result) {
 	if res.Reused > 0 {
 		reused = fmt.Sprintf(", %d already there", res.Reused)
 	}
-	fmt.Fprintf(w, "%s: wrote %s of image %s %s, %s%s (%s), %s\n", res.Path, res.Format, humanize.Short(res.Config.Encoded()), tagged, plural(res.Blobs, "layer"), reused, humanize.Bytes(res.Bytes), res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "%s: wrote %s of image %s %s, %s%s (%s), %s\n", res.Path, res.Format, ui.Short(res.Config.Encoded()), tagged, plural(res.Blobs, "layer"), reused, ui.Bytes(res.Bytes), res.Elapsed.Round(time.Millisecond))
 }
 
 func plural(n int, what string) string {

@@ -8,7 +8,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/nanna-coder/build/internal/humanize"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // progressThreshold is the smallest upload that gets a progress bar: shorter
@@ -74,7 +74,7 @@ func layerLine(opts Options, a *artifact, i int, n int64) {
 	if !opts.Verbose {
 		return
 	}
-	fmt.Fprintf(logOf(opts), "  layer %d/%d %s sent %s (%s)\n", i+1, len(a.img.Layers), humanize.Short(a.img.Layers[i].DiffID.Encoded()), humanize.Bytes(n), layerWhat(a, i))
+	fmt.Fprintf(logOf(opts), "  layer %d/%d %s sent %s (%s)\n", i+1, len(a.img.Layers), ui.Short(a.img.Layers[i].DiffID.Encoded()), ui.Bytes(n), layerWhat(a, i))
 }
 
 func layerWhat(a *artifact, i int) string {
@@ -101,14 +101,14 @@ func report(opts Options, name string, res Result) {
 		}
 	}
 	if res.Present {
-		fmt.Fprintf(w, "%s: already loaded as %s, tagged %s; nothing sent (%s)\n", name, humanize.Short(res.ID.Encoded()), strings.Join(res.Refs, ", "), res.Elapsed.Round(millisecond))
+		fmt.Fprintf(w, "%s: already loaded as %s, tagged %s; nothing sent (%s)\n", name, ui.Short(res.ID.Encoded()), strings.Join(res.Refs, ", "), res.Elapsed.Round(millisecond))
 		return
 	}
 	rules := ""
 	if res.Legacy != "" {
 		rules = ", with the tar rules of " + res.Legacy
 	}
-	fmt.Fprintf(w, "%s: loaded %s through %s, %s sent (%s), %d already present, %s%s\n", name, humanize.Short(res.ID.Encoded()), describePath(res), plural(len(res.Sent), "layer"), humanize.Bytes(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond), rules)
+	fmt.Fprintf(w, "%s: loaded %s through %s, %s sent (%s), %d already present, %s%s\n", name, ui.Short(res.ID.Encoded()), describePath(res), plural(len(res.Sent), "layer"), ui.Bytes(res.Bytes), len(res.Held), res.Elapsed.Round(millisecond), rules)
 }
 
 const millisecond = 1000000

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/narhash"
 	"github.com/nanna-coder/build/internal/ollama"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Result is what Pin found and did.
@@ -142,7 +142,7 @@ func report(opts Options, res Result, source, outcome string) {
 	w := opts.out()
 	fmt.Fprintf(w, "%s (%s)\n", res.Model.Key, res.Name)
 	fmt.Fprintf(w, "  from:      %s\n", source)
-	fmt.Fprintf(w, "  size:      %s (%d bytes; %s says %s)\n", humanize.DecimalBytes(res.Size), res.Size, opts.File, res.Model.Size)
+	fmt.Fprintf(w, "  size:      %s (%d bytes; %s says %s)\n", ui.DecimalBytes(res.Size), res.Size, opts.File, res.Model.Size)
 	fmt.Fprintf(w, "  manifest:  %s\n", res.Manifest)
 	fmt.Fprintf(w, "  hash:      %s → %s\n", res.Old, res.New)
 	fmt.Fprintf(w, "  %s\n", outcome)

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanna-coder/build/internal/humanize"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // PullOptions configure Store.Pull. The zero value is usable.
@@ -66,7 +66,7 @@ func (s Store) Pull(ctx context.Context, c *Client, n Name, opts PullOptions) (*
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(bar.Above(opts.log()), "  %s %-9s %10s  %s\n", short(l.Digest), kind(l.MediaType), humanize.DecimalBytes(l.Size), status)
+		fmt.Fprintf(bar.Above(opts.log()), "  %s %-9s %10s  %s\n", short(l.Digest), kind(l.MediaType), ui.DecimalBytes(l.Size), status)
 	}
 	if err := s.WriteManifest(n, m); err != nil {
 		return nil, err
@@ -109,11 +109,11 @@ func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts P
 			os.Remove(partial)
 			return "", fmt.Errorf("%s: %w; discarded", what, err)
 		case ctx.Err() != nil:
-			return "", fmt.Errorf("%s: %w (%s kept in %s; run again to resume)", what, ctx.Err(), humanize.DecimalBytes(sizeOf(partial)), partial)
+			return "", fmt.Errorf("%s: %w (%s kept in %s; run again to resume)", what, ctx.Err(), ui.DecimalBytes(sizeOf(partial)), partial)
 		case errors.Is(err, ErrNotFound), errors.Is(err, ErrUnauthorized), isLocal(err):
 			return "", fmt.Errorf("%s: %w", what, err)
 		case attempt >= attempts:
-			return "", fmt.Errorf("%s: %w (tried %d times; %s kept in %s: run again to resume)", what, err, attempts, humanize.DecimalBytes(sizeOf(partial)), partial)
+			return "", fmt.Errorf("%s: %w (tried %d times; %s kept in %s: run again to resume)", what, err, attempts, ui.DecimalBytes(sizeOf(partial)), partial)
 		}
 		select {
 		case <-ctx.Done():
@@ -125,7 +125,7 @@ func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts P
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
 	if resumed > 0 {
-		return fmt.Sprintf("downloaded (resumed at %s)", humanize.DecimalBytes(resumed)), nil
+		return fmt.Sprintf("downloaded (resumed at %s)", ui.DecimalBytes(resumed)), nil
 	}
 	return "downloaded", nil
 }
@@ -196,10 +196,10 @@ func (s Store) download(ctx context.Context, c *Client, n Name, l Layer, partial
 			if cause := context.Cause(rctx); errors.Is(cause, errStalled) {
 				err = fmt.Errorf("%w: nothing received for %s", errStalled, stall)
 			}
-			return start, fmt.Errorf("after %s of %s: %w", humanize.DecimalBytes(offset), humanize.DecimalBytes(l.Size), err)
+			return start, fmt.Errorf("after %s of %s: %w", ui.DecimalBytes(offset), ui.DecimalBytes(l.Size), err)
 		}
 		if offset < l.Size {
-			return start, fmt.Errorf("connection closed after %s of %s", humanize.DecimalBytes(offset), humanize.DecimalBytes(l.Size))
+			return start, fmt.Errorf("connection closed after %s of %s", ui.DecimalBytes(offset), ui.DecimalBytes(l.Size))
 		}
 	}
 	if got := hex.EncodeToString(sum.Sum(nil)); offset > l.Size || got != l.Hex() {

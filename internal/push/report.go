@@ -9,8 +9,8 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // progressThreshold is the smallest push that gets a progress bar.
@@ -29,29 +29,29 @@ func report(opts Options, res Result) {
 		for i, b := range res.Blobs {
 			state := "already in the registry"
 			if b.Sent {
-				state = "sent " + humanize.Bytes(b.Size)
+				state = "sent " + ui.Bytes(b.Size)
 			}
-			fmt.Fprintf(w, "  layer %d/%d %s %s (%s)\n", i+1, len(res.Blobs), humanize.Short(b.Digest.Encoded()), state, b.What)
+			fmt.Fprintf(w, "  layer %d/%d %s %s (%s)\n", i+1, len(res.Blobs), ui.Short(b.Digest.Encoded()), state, b.What)
 		}
 	}
 	sent, bytes := res.Sent()
-	what := "pushed " + humanize.Short(res.Digest.Encoded())
+	what := "pushed " + ui.Short(res.Digest.Encoded())
 	switch {
 	case len(res.Platforms) > 0:
 		plats := make([]string, len(res.Platforms))
 		for i, p := range res.Platforms {
 			plats[i] = p.Platform
 		}
-		what = fmt.Sprintf("pushed index %s (%s)", humanize.Short(res.Digest.Encoded()), strings.Join(plats, ", "))
+		what = fmt.Sprintf("pushed index %s (%s)", ui.Short(res.Digest.Encoded()), strings.Join(plats, ", "))
 	case res.Config != "":
-		what += " (image " + humanize.Short(res.Config.Encoded()) + ")"
+		what += " (image " + ui.Short(res.Config.Encoded()) + ")"
 	}
 	name := describe(res.Refs, "")
 	if sent == 0 && res.ConfigsSent == 0 {
 		fmt.Fprintf(w, "%s: %s; nothing sent, the registry had every blob (%s)\n", name, what, res.Elapsed.Round(millisecond))
 		return
 	}
-	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, plural(sent, "layer"), humanize.Bytes(bytes), len(res.Blobs)-sent, res.Elapsed.Round(millisecond))
+	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, plural(sent, "layer"), ui.Bytes(bytes), len(res.Blobs)-sent, res.Elapsed.Round(millisecond))
 }
 
 const millisecond = 1000000
