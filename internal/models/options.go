@@ -76,20 +76,6 @@ func Env(root string, getenv func(string) string) (Options, error) {
 	return opts, nil
 }
 
-func (o Options) out() io.Writer {
-	if o.Out == nil {
-		return io.Discard
-	}
-	return o.Out
-}
-
-func (o Options) log() io.Writer {
-	if o.Log == nil {
-		return io.Discard
-	}
-	return o.Log
-}
-
 func (o Options) evaluator() Evaluator {
 	if o.eval != nil {
 		return o.eval

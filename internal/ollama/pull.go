@@ -34,13 +34,6 @@ type PullOptions struct {
 	StallTimeout time.Duration
 }
 
-func (o PullOptions) log() io.Writer {
-	if o.Log == nil {
-		return io.Discard
-	}
-	return o.Log
-}
-
 // Pull fetches the manifest of n from c and every blob s does not hold
 // yet, then stores the manifest, and returns it.
 //
@@ -59,14 +52,14 @@ func (s Store) Pull(ctx context.Context, c *Client, n Name, opts PullOptions) (*
 	if err := os.MkdirAll(filepath.Join(s.Dir, "blobs"), 0o755); err != nil {
 		return nil, fmt.Errorf("pulling %s: %w", n, err)
 	}
-	bar := NewBar(opts.log(), opts.Progress, "pulling "+n.String(), m.Size())
+	bar := ui.NewBar(ui.Or(opts.Log), opts.Progress, "pulling "+n.String(), m.Size(), ui.Decimal)
 	defer bar.Done()
 	for _, l := range m.Blobs() {
 		status, err := s.fetchBlob(ctx, c, n, l, opts, bar)
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(bar.Above(opts.log()), "  %s %-9s %10s  %s\n", short(l.Digest), kind(l.MediaType), ui.DecimalBytes(l.Size), status)
+		fmt.Fprintf(bar.Above(ui.Or(opts.Log)), "  %s %-9s %10s  %s\n", short(l.Digest), kind(l.MediaType), ui.DecimalBytes(l.Size), status)
 	}
 	if err := s.WriteManifest(n, m); err != nil {
 		return nil, err
@@ -78,7 +71,7 @@ func (s Store) Pull(ctx context.Context, c *Client, n Name, opts PullOptions) (*
 var errStalled = errors.New("download stalled")
 
 // fetchBlob makes sure blob l is in s, downloading what is missing.
-func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts PullOptions, bar *Bar) (string, error) {
+func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts PullOptions, bar *ui.Bar) (string, error) {
 	final := s.BlobPath(l)
 	if fi, err := os.Stat(final); err == nil && fi.Mode().IsRegular() && fi.Size() == l.Size {
 		bar.Add(l.Size)
@@ -144,7 +137,7 @@ func isLocal(err error) bool {
 // download runs one attempt: it re-hashes what partial holds, requests the
 // rest and appends it, and checks the digest once the blob is complete. It
 // returns the offset it resumed at.
-func (s Store) download(ctx context.Context, c *Client, n Name, l Layer, partial string, opts PullOptions, bar *Bar, counted *int64) (int64, error) {
+func (s Store) download(ctx context.Context, c *Client, n Name, l Layer, partial string, opts PullOptions, bar *ui.Bar, counted *int64) (int64, error) {
 	f, err := os.OpenFile(partial, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return 0, localError{err}
@@ -189,8 +182,9 @@ func (s Store) download(ctx context.Context, c *Client, n Name, l Layer, partial
 		}
 		body := &stallReader{r: resp.Body, timer: time.AfterFunc(stall, func() { cancel(errStalled) }), d: stall}
 		defer body.timer.Stop()
-		w := &countingWriter{w: io.MultiWriter(sum, bar), counted: counted}
+		w := &ui.CountingWriter{W: io.MultiWriter(sum, bar)}
 		got, err := io.Copy(io.MultiWriter(fileWriter{f}, w), io.LimitReader(body, l.Size-offset+1))
+		*counted += w.N
 		offset += got
 		if err != nil {
 			if cause := context.Cause(rctx); errors.Is(cause, errStalled) {
@@ -220,17 +214,6 @@ func (w fileWriter) Write(p []byte) (int, error) {
 		err = localError{err}
 	}
 	return n, err
-}
-
-// countingWriter keeps the count of bytes shown on the bar.
-type countingWriter struct {
-	w       io.Writer
-	counted *int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	*c.counted += int64(len(p))
-	return c.w.Write(p)
 }
 
 // stallReader restarts its timer on every read that returns data.

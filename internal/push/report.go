@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/ui"
@@ -18,10 +16,7 @@ const progressThreshold = 32 << 20
 
 // report prints the summary line, and under Verbose a line per layer.
 func report(opts Options, res Result) {
-	w := opts.Log
-	if w == nil {
-		w = io.Discard
-	}
+	w := ui.Or(opts.Log)
 	if opts.Verbose {
 		for _, p := range res.Platforms {
 			fmt.Fprintf(w, "  %s: manifest %s, config %s\n", p.Platform, p.Digest, p.Config)
@@ -48,13 +43,11 @@ func report(opts Options, res Result) {
 	}
 	name := describe(res.Refs, "")
 	if sent == 0 && res.ConfigsSent == 0 {
-		fmt.Fprintf(w, "%s: %s; nothing sent, the registry had every blob (%s)\n", name, what, res.Elapsed.Round(millisecond))
+		fmt.Fprintf(w, "%s: %s; nothing sent, the registry had every blob (%s)\n", name, what, ui.Duration(res.Elapsed))
 		return
 	}
-	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, plural(sent, "layer"), ui.Bytes(bytes), len(res.Blobs)-sent, res.Elapsed.Round(millisecond))
+	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, ui.Plural(sent, "layer"), ui.Bytes(bytes), len(res.Blobs)-sent, ui.Duration(res.Elapsed))
 }
-
-const millisecond = 1000000
 
 // noteRules prints, before anything is sent, the line saying that the
 // image is read with an older nix2container's tar rules.
@@ -62,13 +55,6 @@ func noteRules(opts Options, prefix string, m nix2container.RulesMatch) {
 	if note := m.Note("pushing"); note != "" && opts.Log != nil {
 		fmt.Fprintln(opts.Log, prefix+note)
 	}
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // progress draws go-containerregistry's progress updates as a bar, for
@@ -91,19 +77,13 @@ func newProgress(opts Options, total int64) *progress {
 
 func (p *progress) run(w io.Writer, total int64) {
 	defer close(p.stopped)
-	mp := mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
-	bar := mp.AddBar(total,
-		mpb.PrependDecorators(decor.Name("pushing ")),
-		mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f"), decor.Name(" "), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")),
-		mpb.BarRemoveOnComplete(),
-	)
+	bar := ui.NewBar(w, true, "pushing", total, ui.Binary)
 	for u := range p.updates {
 		if u.Error == nil {
 			bar.SetCurrent(min(u.Complete, total))
 		}
 	}
-	bar.Abort(true)
-	mp.Wait()
+	bar.Done()
 }
 
 // done stops the bar.
