@@ -41,10 +41,7 @@ type Result struct {
 // found present. The Docker daemon lists the image at once and unpacks it
 // when a container is created; it emits no event for it.
 func (s *Store) Load(ctx context.Context, img Image, name string, opts Options) (res Result, err error) {
-	log := opts.Log
-	if log == nil {
-		log = io.Discard
-	}
+	log := ui.Or(opts.Log)
 	if res.Name, err = canonicalName(name); err != nil {
 		return Result{}, err
 	}

@@ -48,7 +48,7 @@ func checkGo(ctx context.Context, m Machine) Finding {
 
 func checkConfig(ctx context.Context, root string, getenv func(string) string) (Finding, config.Config) {
 	file := filepath.Join(root, "nix", "container-config.nix")
-	cfg, err := config.Load(ctx, file, config.NixEvaluator(nixbuild.Options{}), getenv)
+	cfg, err := config.Load(ctx, file, nixbuild.FileEvaluator(nixbuild.Options{}), getenv)
 	if err != nil {
 		return Finding{Fail, firstLine(err.Error()), "fix " + file + " (nix eval --impure --json --file " + file + ")"}, cfg
 	}

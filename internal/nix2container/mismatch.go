@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	digest "github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // MismatchError reports a layer whose bytes differ from what the JSON recorded.
@@ -71,15 +73,10 @@ func (e *MismatchError) hint() string {
 
 // summarizePaths keeps the message on one line and reasonably short.
 func summarizePaths(paths []string) string {
-	const shown = 3
-	switch {
-	case len(paths) == 0:
+	if len(paths) == 0 {
 		return "no paths"
-	case len(paths) <= shown:
-		return strings.Join(paths, ", ")
-	default:
-		return fmt.Sprintf("%s and %d more", strings.Join(paths[:shown], ", "), len(paths)-shown)
 	}
+	return ui.FirstN(paths, 3)
 }
 
 // Diagnose recomputes the layer e names with each of LegacyRules (hashing
