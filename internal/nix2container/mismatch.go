@@ -89,7 +89,7 @@ func summarizePaths(paths []string) string {
 // Layers read from a layer-path are not diagnosed.
 func (img *Image) Diagnose(ctx context.Context, e *MismatchError, store Store) error {
 	if e.Layer < 0 || e.Layer >= len(img.Layers) {
-		return fmt.Errorf("diagnosing layer %d: the image has %d layers", e.Layer, len(img.Layers))
+		return fmt.Errorf("diagnosing layer %d: the image has %s", e.Layer, ui.Plural(len(img.Layers), "layer"))
 	}
 	l := img.Layers[e.Layer]
 	if l.LayerPath != "" {
