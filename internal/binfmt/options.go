@@ -55,13 +55,6 @@ type Options struct {
 	daemonSoc string
 }
 
-func (o Options) log() io.Writer {
-	if o.Log == nil {
-		return io.Discard
-	}
-	return o.Log
-}
-
 func (o Options) kernel() kernel {
 	if o.sys == nil {
 		return procFS{dir: DefaultDir}

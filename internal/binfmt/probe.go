@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nanna-coder/build/internal/platform"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // The probes are ./probe cross-built for each platform, stripped and
@@ -98,7 +99,7 @@ func runProbe(ctx context.Context, p platform.Platform, program []byte, chroot b
 	case err != nil:
 		res.Err = err
 	case res.Output != p.GOARCH():
-		res.Err = fmt.Errorf("printed %q, want %q", abbreviate(res.Output), p.GOARCH())
+		res.Err = fmt.Errorf("printed %q, want %q", ui.Abbreviate(res.Output, 60), p.GOARCH())
 	}
 	return res
 }
@@ -139,7 +140,7 @@ func runIsolated(ctx context.Context, program []byte, chroot bool) ([]byte, time
 		return out.Bytes(), took, fmt.Errorf("no answer within %s", probeTimeout)
 	case err != nil:
 		if tail := strings.TrimSpace(out.String()); tail != "" {
-			return out.Bytes(), took, fmt.Errorf("%w: %s", err, abbreviate(tail))
+			return out.Bytes(), took, fmt.Errorf("%w: %s", err, ui.Abbreviate(tail, 60))
 		}
 		return out.Bytes(), took, err
 	}

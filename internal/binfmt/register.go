@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nanna-coder/build/internal/platform"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Limits of a register line (fs/binfmt_misc.c).
@@ -31,7 +32,7 @@ func RegisterLine(name string, p platform.Platform, interpreter, flags string) s
 // \xHH escapes. It returns the entry the kernel would create, enabled.
 func ParseRegisterLine(line string) (Entry, error) {
 	bad := func(format string, args ...any) (Entry, error) {
-		return Entry{}, fmt.Errorf("reading register line %q: %w: %s", abbreviate(line), ErrMalformed, fmt.Sprintf(format, args...))
+		return Entry{}, fmt.Errorf("reading register line %q: %w: %s", ui.Abbreviate(line, 60), ErrMalformed, fmt.Sprintf(format, args...))
 	}
 	line = strings.TrimSuffix(line, "\n")
 	if len(line) < minRegisterLen || len(line) > maxRegisterLen {
@@ -133,12 +134,4 @@ func unescape(s string) ([]byte, error) {
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// abbreviate shortens long text for error messages.
-func abbreviate(s string) string {
-	if len(s) > 60 {
-		return s[:57] + "..."
-	}
-	return s
 }

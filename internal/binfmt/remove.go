@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/nanna-coder/build/internal/platform"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Remove unregisters every entry that claims one of platforms, whatever
@@ -17,7 +18,7 @@ import (
 // /etc/binfmt.d files that register nothing but those platforms. Nix's
 // configuration is left alone. A second run changes nothing.
 func Remove(ctx context.Context, platforms []platform.Platform, o Options) (Result, error) {
-	k, log := o.kernel(), o.log()
+	k, log := o.kernel(), ui.Or(o.Log)
 	var res Result
 	quick := o
 	quick.SkipNix = true // Nix is only read for a note, below

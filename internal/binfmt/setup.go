@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/nanna-coder/build/internal/platform"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Result says what Setup or Remove changed and how the platforms stand.
@@ -36,7 +37,7 @@ type Result struct {
 // Setup is idempotent: a second run changes nothing and says so. Errors of
 // one platform do not stop the others; they are returned together.
 func Setup(ctx context.Context, platforms []platform.Platform, o Options) (Result, error) {
-	k, log := o.kernel(), o.log()
+	k, log := o.kernel(), ui.Or(o.Log)
 	var res Result
 	if !k.Mounted() {
 		if err := k.Mount(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/nanna-coder/build/internal/platform"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Status describes every platform, runs the probe of each registered one
@@ -26,7 +27,7 @@ func Status(ctx context.Context, requested []platform.Platform, o Options) ([]St
 	for _, p := range Platforms() {
 		states = append(states, w.state(ctx, o, p, true))
 	}
-	log := o.log()
+	log := ui.Or(o.Log)
 	if !w.mounted {
 		fmt.Fprintf(log, "binfmt_misc is not mounted on %s (qemu:setup mounts it)\n", DefaultDir)
 	} else if on, err := globallyEnabled(k); err == nil && !on {

@@ -78,7 +78,7 @@ func TestIntegrationLoad(t *testing.T) {
 		t.Setenv(v, "")
 	}
 	t.Setenv("GITHUB_SHA", "abc123")
-	got, err := Load(context.Background(), configNix, NixEvaluator(nixbuild.Options{}), os.Getenv)
+	got, err := Load(context.Background(), configNix, nixbuild.FileEvaluator(nixbuild.Options{}), os.Getenv)
 	if err != nil {
 		t.Fatalf("Load() = %v", err)
 	}

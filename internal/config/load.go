@@ -10,18 +10,6 @@ import (
 	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
-// Evaluator evaluates a Nix file to JSON, like
-// `nix eval --impure --json --file FILE`. NixEvaluator returns one that runs
-// nix.
-type Evaluator func(ctx context.Context, file string) ([]byte, error)
-
-// NixEvaluator returns an Evaluator that runs nixbuild.EvalFile with opts.
-func NixEvaluator(opts nixbuild.Options) Evaluator {
-	return func(ctx context.Context, file string) ([]byte, error) {
-		return nixbuild.EvalFile(ctx, file, opts)
-	}
-}
-
 // Load evaluates the configuration file with eval and parses the result.
 //
 // When the file does not exist, eval is nil, or eval reports that Nix is
@@ -32,7 +20,7 @@ func NixEvaluator(opts nixbuild.Options) Evaluator {
 // Nix reads environment variables itself, from its own process
 // environment; getenv is only used for the defaults and should describe
 // the same environment (os.Getenv).
-func Load(ctx context.Context, file string, eval Evaluator, getenv func(string) string) (Config, error) {
+func Load(ctx context.Context, file string, eval nixbuild.Evaluator, getenv func(string) string) (Config, error) {
 	_, err := os.Stat(file)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) || (err == nil && eval == nil):

@@ -37,7 +37,7 @@ func TestLoad(t *testing.T) {
 	tests := []struct {
 		name    string
 		file    string
-		eval    Evaluator
+		eval    nixbuild.Evaluator
 		want    Config
 		wantErr string
 	}{

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nanna-coder/build/internal/jsonerr"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Parse reads the configuration from the JSON that
@@ -27,7 +28,7 @@ func Parse(data []byte) (Config, error) {
 		return Config{}, fmt.Errorf("config: %w", jsonerr.Describe(data, err))
 	}
 	if root == nil {
-		return Config{}, fmt.Errorf("config: parsing JSON: want an attribute set, got %s", abbreviate(data))
+		return Config{}, fmt.Errorf("config: parsing JSON: want an attribute set, got %s", ui.Abbreviate(string(data), 100))
 	}
 	r := &reader{root: root}
 	c := Config{
@@ -206,13 +207,4 @@ func describe(v any) string {
 	default:
 		return fmt.Sprint(v)
 	}
-}
-
-// abbreviate shortens unexpected input for an error message.
-func abbreviate(b []byte) string {
-	const max = 100
-	if len(b) <= max {
-		return string(b)
-	}
-	return string(b[:max]) + "…"
 }

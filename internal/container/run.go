@@ -10,6 +10,8 @@ import (
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Client is the subset of the Docker client that Run uses.
@@ -101,14 +103,7 @@ func copyLogs(ctx context.Context, c Client, id string, opts Options) error {
 		return err
 	}
 	defer logs.Close()
-	stdout, stderr := orDiscard(opts.Stdout), orDiscard(opts.Stderr)
+	stdout, stderr := ui.Or(opts.Stdout), ui.Or(opts.Stderr)
 	_, err = stdcopy.StdCopy(stdout, stderr, logs)
 	return err
-}
-
-func orDiscard(w io.Writer) io.Writer {
-	if w == nil {
-		return io.Discard
-	}
-	return w
 }

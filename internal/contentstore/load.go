@@ -10,7 +10,7 @@ import (
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/nanna-coder/build/internal/humanize"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Options tunes Load. The zero value is ready to use.
@@ -41,10 +41,7 @@ type Result struct {
 // found present. The Docker daemon lists the image at once and unpacks it
 // when a container is created; it emits no event for it.
 func (s *Store) Load(ctx context.Context, img Image, name string, opts Options) (res Result, err error) {
-	log := opts.Log
-	if log == nil {
-		log = io.Discard
-	}
+	log := ui.Or(opts.Log)
 	if res.Name, err = canonicalName(name); err != nil {
 		return Result{}, err
 	}
@@ -85,7 +82,7 @@ func (s *Store) Load(ctx context.Context, img Image, name string, opts Options) 
 		if !todo[d.Digest] {
 			if !contains(res.Written, d.Digest) && !contains(res.Present, d.Digest) {
 				res.Present = append(res.Present, d)
-				fmt.Fprintf(log, "present %s (%s)\n", d.Digest, humanize.Bytes(d.Size))
+				fmt.Fprintf(log, "present %s (%s)\n", d.Digest, ui.Bytes(d.Size))
 			}
 			continue
 		}
@@ -100,7 +97,7 @@ func (s *Store) Load(ctx context.Context, img Image, name string, opts Options) 
 			continue
 		}
 		res.Written = append(res.Written, d)
-		fmt.Fprintf(log, "sent %s (%s)\n", d.Digest, humanize.Bytes(d.Size))
+		fmt.Fprintf(log, "sent %s (%s)\n", d.Digest, ui.Bytes(d.Size))
 	}
 	if err := s.writeManifest(ctx, m, b, &res, log); err != nil {
 		return Result{}, err

@@ -14,10 +14,10 @@ import (
 
 	"github.com/nanna-coder/build/internal/container"
 	"github.com/nanna-coder/build/internal/engine"
-	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/images"
 	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/platform"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // ErrUnsupported means the demo's program cannot be built for this machine.
@@ -108,7 +108,7 @@ func report(w io.Writer, b images.Built, ref, output string) {
 	for _, l := range b.Image.Layers {
 		size += l.Size
 	}
-	fmt.Fprintf(w, "\nnix build made %s: %d layer (%s) of store path %s\n", b.JSON, len(b.Image.Layers), humanize.Bytes(size), b.Image.Layers[0].Paths[0].Path)
+	fmt.Fprintf(w, "\nnix build made %s: %d layer (%s) of store path %s\n", b.JSON, len(b.Image.Layers), ui.Bytes(size), b.Image.Layers[0].Paths[0].Path)
 	fmt.Fprintf(w, "the container of %s printed:\n", ref)
 	for _, line := range strings.Split(strings.TrimSpace(output), "\n") {
 		fmt.Fprintf(w, "  | %s\n", line)

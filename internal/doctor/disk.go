@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nanna-coder/build/internal/humanize"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Free-space thresholds: below lowDisk a model image may not fit; below
@@ -53,7 +53,7 @@ func checkDisk(m Machine, dockerRoot string) Finding {
 	var parts []string
 	for i, dev := range order {
 		f := byDev[dev]
-		parts = append(parts, fmt.Sprintf("%s free for %s", humanize.Bytes(int64(f.free)), strings.Join(f.names, ", ")))
+		parts = append(parts, fmt.Sprintf("%s free for %s", ui.Bytes(int64(f.free)), strings.Join(f.names, ", ")))
 		if i == 0 || f.free < least {
 			least = f.free
 		}

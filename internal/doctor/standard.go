@@ -9,6 +9,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/config"
 	"github.com/nanna-coder/build/internal/nixbuild"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Standard returns the checks for the repository at root on machine m, in
@@ -48,12 +49,17 @@ func checkGo(ctx context.Context, m Machine) Finding {
 
 func checkConfig(ctx context.Context, root string, getenv func(string) string) (Finding, config.Config) {
 	file := filepath.Join(root, "nix", "container-config.nix")
-	cfg, err := config.Load(ctx, file, config.NixEvaluator(nixbuild.Options{}), getenv)
+	cfg, err := config.Load(ctx, file, nixbuild.FileEvaluator(nixbuild.Options{}), getenv)
 	if err != nil {
 		return Finding{Fail, firstLine(err.Error()), "fix " + file + " (nix eval --impure --json --file " + file + ")"}, cfg
 	}
-	return Finding{OK, fmt.Sprintf("%d images, registry %s/%s, %d attempts, timeout %s", len(cfg.Images), cfg.Registry.URL,
-		strings.ToLower(cfg.Registry.Repository), cfg.Loading.Retries.MaxAttempts, cfg.Loading.Timeout), ""}, cfg
+	return Finding{OK, configSummary(cfg), ""}, cfg
+}
+
+// configSummary is the doctor's line for a configuration that loaded.
+func configSummary(cfg config.Config) string {
+	return fmt.Sprintf("%s, registry %s/%s, %s, timeout %s", ui.Plural(len(cfg.Images), "image"), cfg.Registry.URL,
+		strings.ToLower(cfg.Registry.Repository), ui.Plural(cfg.Loading.Retries.MaxAttempts, "attempt"), cfg.Loading.Timeout)
 }
 
 func checkFlake(root string, getenv func(string) string) Finding {

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // writeFile writes path atomically: write fills a temporary file in the
@@ -46,7 +48,7 @@ func writeFile(ctx context.Context, path string, write func(w io.Writer) error) 
 			os.Remove(f.Name()) //nolint:errcheck // best effort
 		}
 	}()
-	cw := &countingWriter{w: f}
+	cw := &ui.CountingWriter{W: f}
 	bw := bufio.NewWriterSize(cw, 1<<20)
 	if err := write(bw); err != nil {
 		return 0, err
@@ -69,7 +71,7 @@ func writeFile(ctx context.Context, path string, write func(w io.Writer) error) 
 	if err := os.Rename(f.Name(), path); err != nil {
 		return 0, errors.Join(err, os.Remove(f.Name()))
 	}
-	return cw.n, nil
+	return cw.N, nil
 }
 
 // maxLinks is how many symbolic links resolveLinks follows, as Linux.
@@ -147,17 +149,4 @@ func tempPID(name, base string) (int, bool) {
 	}
 	pid, err := strconv.Atoi(s)
 	return pid, err == nil && pid > 0
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-// Write implements io.Writer.
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

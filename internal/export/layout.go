@@ -14,6 +14,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/oci"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // annotationImageName is containerd's image name annotation, which
@@ -45,7 +46,7 @@ type sink interface {
 func OCI(ctx context.Context, img *nix2container.Image, dir string, opts Options) (Result, error) {
 	start := time.Now()
 	res, err := writeOCI(ctx, img, dir, "oci", opts, func() (sink, func(error) error, error) {
-		return openDir(ctx, dir, logOf(opts))
+		return openDir(ctx, dir, ui.Or(opts.Log))
 	})
 	res.Elapsed = time.Since(start)
 	if err != nil {

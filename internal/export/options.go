@@ -9,8 +9,8 @@ import (
 	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Options control one export. The zero value writes an untagged image with
@@ -76,7 +76,7 @@ func normalizeRefs(refs []string) ([]string, error) {
 
 // report prints the summary line.
 func report(opts Options, res Result) {
-	w := logOf(opts)
+	w := ui.Or(opts.Log)
 	if opts.Verbose {
 		fmt.Fprintf(w, "  config %s\n", res.Config)
 		if res.Manifest != "" {
@@ -91,28 +91,13 @@ func report(opts Options, res Result) {
 	if res.Reused > 0 {
 		reused = fmt.Sprintf(", %d already there", res.Reused)
 	}
-	fmt.Fprintf(w, "%s: wrote %s of image %s %s, %s%s (%s), %s\n", res.Path, res.Format, humanize.Short(res.Config.Encoded()), tagged, plural(res.Blobs, "layer"), reused, humanize.Bytes(res.Bytes), res.Elapsed.Round(time.Millisecond))
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
+	fmt.Fprintf(w, "%s: wrote %s of image %s %s, %s%s (%s), %s\n", res.Path, res.Format, ui.Short(res.Config.Encoded()), tagged, ui.Plural(res.Blobs, "layer"), reused, ui.Bytes(res.Bytes), ui.Duration(res.Elapsed))
 }
 
 // noteRules prints, before anything is written, the line saying that the
 // image is read with an older nix2container's tar rules.
 func noteRules(opts Options, m nix2container.RulesMatch) {
 	if note := m.Note("exporting"); note != "" {
-		fmt.Fprintln(logOf(opts), note)
+		fmt.Fprintln(ui.Or(opts.Log), note)
 	}
-}
-
-// logOf is opts.Log, or io.Discard.
-func logOf(opts Options) io.Writer {
-	if opts.Log == nil {
-		return io.Discard
-	}
-	return opts.Log
 }

@@ -69,7 +69,7 @@ func Setup(ctx context.Context, root string, getenv func(string) string, log io.
 	if flake == "" {
 		flake, repo = root, true
 	}
-	cfg, err := config.Load(ctx, filepath.Join(root, ConfigFile), config.NixEvaluator(nixbuild.Options{}), getenv)
+	cfg, err := config.Load(ctx, filepath.Join(root, ConfigFile), nixbuild.FileEvaluator(nixbuild.Options{}), getenv)
 	if err != nil {
 		return Env{}, err
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/internal/humanize"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // cleanupTimeout bounds removeCreated, which also runs after Ctrl-C.
@@ -30,7 +30,7 @@ func removeCreated(ctx context.Context, dial Dial, id digest.Digest, loadErr err
 		return fmt.Errorf("%w; the daemon may keep the untagged image %s this load created (docker rmi %s removes it): %v", loadErr, id, id, err)
 	}
 	if removed && opts.Verbose {
-		fmt.Fprintf(logOf(opts), "removed the untagged image %s this load created\n", humanize.Short(id.Encoded()))
+		fmt.Fprintf(ui.Or(opts.Log), "removed the untagged image %s this load created\n", ui.Short(id.Encoded()))
 	}
 	return loadErr
 }
@@ -82,7 +82,7 @@ func removeRecord(ctx context.Context, dial Dial, id digest.Digest, ref string, 
 		return fmt.Errorf("%w; the daemon may keep image %s as %s (docker rmi %s removes it): %v", loadErr, id, ref, ref, err)
 	}
 	if opts.Verbose {
-		fmt.Fprintf(logOf(opts), "removed %s, which this load created\n", ref)
+		fmt.Fprintf(ui.Or(opts.Log), "removed %s, which this load created\n", ref)
 	}
 	return loadErr
 }

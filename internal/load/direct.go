@@ -14,6 +14,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/contentstore"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Paths a load can take into the daemon, as the summary names them.
@@ -41,7 +42,7 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 	s, err := contentstore.Dial(ctx, info.Containerd.Address, ns)
 	if errors.Is(err, contentstore.ErrUnavailable) {
 		if opts.Verbose {
-			fmt.Fprintf(logOf(opts), "  the daemon's containerd is not reachable from here (%v): sending through the Docker API\n", err)
+			fmt.Fprintf(ui.Or(opts.Log), "  the daemon's containerd is not reachable from here (%v): sending through the Docker API\n", err)
 		}
 		return false, nil
 	}
@@ -53,9 +54,9 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 	if err != nil {
 		return false, fmt.Errorf("invalid image reference %q: %w", ref, err)
 	}
-	bar := newProgress(opts, missingBytes(ctx, s, a))
+	bar := newBar(opts, missingBytes(ctx, s, a))
 	cs, err := s.Load(ctx, blobSource{a: a, src: a.store, bar: bar}, reference.TagNameOnly(named).String(), contentstore.Options{Log: containerdLog(opts)})
-	bar.done(err == nil)
+	endBar(bar, err == nil)
 	if err != nil {
 		return true, fmt.Errorf("writing into the daemon's containerd: %w", err)
 	}
@@ -82,7 +83,7 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 type blobSource struct {
 	a   *artifact
 	src nix2container.Store
-	bar *progress
+	bar *ui.Bar
 }
 
 func (b blobSource) Manifest() ([]byte, error) { return b.a.manifest, nil }
@@ -102,7 +103,7 @@ func (b blobSource) Open(ctx context.Context, desc ocispec.Descriptor) (io.ReadC
 			_, err := b.a.img.StreamLayer(ctx, i, pw, b.src)
 			pw.CloseWithError(err)
 		}()
-		return &layerReader{r: b.bar.proxyReader(pr), pr: pr, done: done}, nil
+		return &layerReader{r: b.bar.ProxyReader(pr), pr: pr, done: done}, nil
 	}
 	return nil, fmt.Errorf("the image has no blob %s", desc.Digest)
 }
@@ -155,7 +156,7 @@ func containerdLog(opts Options) io.Writer {
 	if !opts.Verbose {
 		return nil
 	}
-	return prefixWriter{w: logOf(opts), prefix: "  containerd: "}
+	return prefixWriter{w: ui.Or(opts.Log), prefix: "  containerd: "}
 }
 
 // prefixWriter puts prefix before each write (contentstore writes whole

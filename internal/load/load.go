@@ -11,6 +11,7 @@ import (
 	"github.com/opencontainers/go-digest"
 
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 	"github.com/nanna-coder/build/internal/wait"
 )
 
@@ -154,7 +155,7 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 		if err == nil || attempt >= attempts || !transient(err) {
 			break
 		}
-		fmt.Fprintf(logOf(opts), "attempt %d of %d: %v; retrying in %s\n", attempt, attempts, err, opts.RetryDelay)
+		fmt.Fprintf(ui.Or(opts.Log), "attempt %d of %d: %v; retrying in %s\n", attempt, attempts, err, opts.RetryDelay)
 		if serr := sleep(ctx, opts.RetryDelay); serr != nil {
 			break
 		}
@@ -169,11 +170,4 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 		err = fmt.Errorf("%w (%w)", context.Cause(ctx), err)
 	}
 	return res, err
-}
-
-func logOf(opts Options) io.Writer {
-	if opts.Log == nil {
-		return io.Discard
-	}
-	return opts.Log
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // once makes one attempt: connect, find the image store, skip or send,
@@ -34,7 +36,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 		res.Path, res.Held = pathPresent, allIndexes(len(a.img.Layers))
 		return res, tag(ctx, c, res.ID, opts.Refs, tagged, &res)
 	}
-	rules, err := a.decideRules(ctx, logOf(opts))
+	rules, err := a.decideRules(ctx, ui.Or(opts.Log))
 	if err != nil {
 		return res, err
 	}
@@ -63,7 +65,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 	}
 	if retry, why := resendAll(err, p); retry {
 		// Another plan cannot be wrong in the same way: it holds back nothing.
-		fmt.Fprintf(logOf(opts), "%s: sending every layer\n", why)
+		fmt.Fprintf(ui.Or(opts.Log), "%s: sending every layer\n", why)
 		p = newPlan(a, p.format, nil)
 		if err = streamPlan(ctx, c, p, opts, &res); err == nil {
 			err = verify(ctx, c, store, res.ID)
@@ -226,6 +228,6 @@ func allIndexes(n int) []int {
 // fuller upload later, so it is reported under Verbose and not returned.
 func record(opts Options, a *artifact) {
 	if err := opts.manifests.put(a.manifest); err != nil && opts.Verbose {
-		fmt.Fprintf(logOf(opts), "  %v (later loads will send these blobs again)\n", err)
+		fmt.Fprintf(ui.Or(opts.Log), "  %v (later loads will send these blobs again)\n", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/moby/moby/client"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // stream pipes the archive into ImageLoad. A failure on either side stops
@@ -27,12 +29,12 @@ func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) e
 	upload, cancelUpload := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelUpload()
 	pipe := newBufferedPipe()
-	bar := newProgress(opts, p.sendBytes())
+	bar := newBar(opts, p.sendBytes())
 	var writeErr error
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
-		writeErr = writeArchive(writeCtx, bar.proxy(pipe), p, p.art.store, func(i int, n int64) {
+		writeErr = writeArchive(writeCtx, bar.ProxyWriter(pipe), p, p.art.store, func(i int, n int64) {
 			res.Sent = append(res.Sent, i)
 			res.Bytes += n
 			layerLine(opts, p.art, i, n)
@@ -63,7 +65,7 @@ func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) e
 		lines, err := readResponse(resp)
 		if opts.Verbose {
 			for _, l := range lines {
-				fmt.Fprintf(logOf(opts), "  daemon: %s\n", l)
+				fmt.Fprintf(ui.Or(opts.Log), "  daemon: %s\n", l)
 			}
 		}
 		return err
@@ -75,7 +77,7 @@ func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) e
 	<-written
 	sent := isClosed(pipe.Drained()) && !cut.Load()
 	res.uploaded = res.uploaded || sent
-	bar.done(writeErr == nil && readErr == nil)
+	endBar(bar, writeErr == nil && readErr == nil)
 	interrupted := ctx.Err() != nil
 	switch {
 	case writeErr != nil && !errors.Is(writeErr, errDaemonDone):

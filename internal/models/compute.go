@@ -11,6 +11,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/narhash"
 	"github.com/nanna-coder/build/internal/ollama"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // TreeDir is the directory of the model derivation's output that holds
@@ -53,7 +54,7 @@ func compute(ctx context.Context, m Model, opts Options) (computed, error) {
 		client := ollama.NewClient(base)
 		store = ollama.Store{Dir: opts.Cache}
 		c.source = client.Base
-		fmt.Fprintf(opts.log(), "pulling %s from %s into %s\n", name, client.Base, opts.Cache)
+		fmt.Fprintf(ui.Or(opts.Log), "pulling %s from %s into %s\n", name, client.Base, opts.Cache)
 		if c.manifest, err = store.Pull(ctx, client, name, opts.pullOptions()); err != nil {
 			return computed{}, err
 		}
@@ -67,7 +68,7 @@ func compute(ctx context.Context, m Model, opts Options) (computed, error) {
 		files[i].Path = TreeDir + "/" + files[i].Path
 		total += files[i].Size
 	}
-	bar := ollama.NewBar(opts.log(), opts.Progress, "hashing "+name.String(), total)
+	bar := ui.NewBar(ui.Or(opts.Log), opts.Progress, "hashing "+name.String(), total, ui.Decimal)
 	for i := range files {
 		open := files[i].Open
 		files[i].Open = func() (io.ReadCloser, error) {
@@ -93,7 +94,7 @@ func compute(ctx context.Context, m Model, opts Options) (computed, error) {
 
 type countingReader struct {
 	io.ReadCloser
-	bar *ollama.Bar
+	bar *ui.Bar
 }
 
 func (r countingReader) Read(p []byte) (int, error) {

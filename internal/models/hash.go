@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nanna-coder/build/internal/narhash"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // HashPath prints the NAR hash of path to opts.Out, first in SRI form (as
@@ -18,8 +19,8 @@ func HashPath(ctx context.Context, path string, opts Options) (narhash.Hash, err
 	if err != nil {
 		return h, err
 	}
-	fmt.Fprintf(opts.out(), "%s\n%s\n", h.SRI(), h.Base32())
+	fmt.Fprintf(ui.Or(opts.Out), "%s\n%s\n", h.SRI(), h.Base32())
 	d := time.Since(start)
-	fmt.Fprintf(opts.log(), "%s: NAR of %d bytes hashed in %.2fs (%.0f MB/s)\n", path, h.NARSize, d.Seconds(), float64(h.NARSize)/1e6/max(d.Seconds(), 1e-9))
+	fmt.Fprintf(ui.Or(opts.Log), "%s: NAR of %d bytes hashed in %.2fs (%.0f MB/s)\n", path, h.NARSize, d.Seconds(), float64(h.NARSize)/1e6/max(d.Seconds(), 1e-9))
 	return h, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nanna-coder/build/internal/narhash"
+	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/ollama"
 	"github.com/nanna-coder/build/internal/registrytest"
 )
@@ -23,7 +24,7 @@ var tinyModels = []Model{
 
 // fakeEval evaluates a models file without Nix: base with each model's
 // hash read from the file's text, so that edits show.
-func fakeEval(base []Model) Evaluator {
+func fakeEval(base []Model) nixbuild.Evaluator {
 	return func(_ context.Context, file string) ([]byte, error) {
 		src, err := os.ReadFile(file)
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // List prints a table of every model of opts.File: key, Ollama name, size,
@@ -15,7 +17,7 @@ func List(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(opts.out(), 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(ui.Or(opts.Out), 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tNAME\tSIZE\tSTATUS\tHASH")
 	for _, m := range models {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Key, m.Name, m.Size, m.Status(), m.Hash)
@@ -40,7 +42,7 @@ func Check(ctx context.Context, strict bool, opts Options) error {
 		switch m.Status() {
 		case NotPinned:
 			placeholders = append(placeholders, m.Key)
-			fmt.Fprintf(opts.out(), "warning: %s (%s) is not pinned (placeholder hash); pin it with: mage models:pin %s\n", m.Key, m.Name, m.Key)
+			fmt.Fprintf(ui.Or(opts.Out), "warning: %s (%s) is not pinned (placeholder hash); pin it with: mage models:pin %s\n", m.Key, m.Name, m.Key)
 		case InvalidHash:
 			invalid = append(invalid, m.Key)
 		}
@@ -51,6 +53,6 @@ func Check(ctx context.Context, strict bool, opts Options) error {
 	case len(placeholders) > 0 && strict:
 		return fmt.Errorf("checking models: %d of %d models are %w: %s", len(placeholders), len(models), ErrNotPinned, strings.Join(placeholders, ", "))
 	}
-	fmt.Fprintf(opts.out(), "%d of %d models pinned\n", len(models)-len(placeholders), len(models))
+	fmt.Fprintf(ui.Or(opts.Out), "%d of %d models pinned\n", len(models)-len(placeholders), len(models))
 	return nil
 }

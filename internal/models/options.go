@@ -1,7 +1,6 @@
 package models
 
 import (
-	"context"
 	"errors"
 	"io"
 	"path/filepath"
@@ -51,7 +50,7 @@ type Options struct {
 	// taken from Log and Progress.
 	Pull ollama.PullOptions
 
-	eval Evaluator // nil: nix eval
+	eval nixbuild.Evaluator // nil: nix eval
 	fs   fileSystem
 }
 
@@ -76,27 +75,11 @@ func Env(root string, getenv func(string) string) (Options, error) {
 	return opts, nil
 }
 
-func (o Options) out() io.Writer {
-	if o.Out == nil {
-		return io.Discard
-	}
-	return o.Out
-}
-
-func (o Options) log() io.Writer {
-	if o.Log == nil {
-		return io.Discard
-	}
-	return o.Log
-}
-
-func (o Options) evaluator() Evaluator {
+func (o Options) evaluator() nixbuild.Evaluator {
 	if o.eval != nil {
 		return o.eval
 	}
-	return func(ctx context.Context, file string) ([]byte, error) {
-		return nixbuild.EvalFile(ctx, file, nixbuild.Options{})
-	}
+	return nixbuild.FileEvaluator(nixbuild.Options{})
 }
 
 func (o Options) fileSystem() fileSystem {

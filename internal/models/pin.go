@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/narhash"
 	"github.com/nanna-coder/build/internal/ollama"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Result is what Pin found and did.
@@ -93,7 +93,7 @@ func pin(ctx context.Context, key string, opts Options) (Result, error) {
 		return res, nil
 	}
 	if opts.DryRun {
-		fmt.Fprint(opts.out(), lineDiff(opts.File, src, out, line))
+		fmt.Fprint(ui.Or(opts.Out), lineDiff(opts.File, src, out, line))
 		report(opts, res, c.source, "dry run: "+opts.File+" not written")
 		return res, nil
 	}
@@ -139,10 +139,10 @@ func same(a, b string) bool {
 
 // report prints the pin summary.
 func report(opts Options, res Result, source, outcome string) {
-	w := opts.out()
+	w := ui.Or(opts.Out)
 	fmt.Fprintf(w, "%s (%s)\n", res.Model.Key, res.Name)
 	fmt.Fprintf(w, "  from:      %s\n", source)
-	fmt.Fprintf(w, "  size:      %s (%d bytes; %s says %s)\n", humanize.DecimalBytes(res.Size), res.Size, opts.File, res.Model.Size)
+	fmt.Fprintf(w, "  size:      %s (%d bytes; %s says %s)\n", ui.DecimalBytes(res.Size), res.Size, opts.File, res.Model.Size)
 	fmt.Fprintf(w, "  manifest:  %s\n", res.Manifest)
 	fmt.Fprintf(w, "  hash:      %s → %s\n", res.Old, res.New)
 	fmt.Fprintf(w, "  %s\n", outcome)

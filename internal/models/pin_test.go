@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/ollama"
 )
 
@@ -202,7 +203,7 @@ func TestPinUnwritable(t *testing.T) {
 	tests := []struct {
 		name string
 		fs   fileSystem
-		eval Evaluator
+		eval nixbuild.Evaluator
 		want string
 	}{
 		{"directory not writable", failFS{createErr: syscall.EACCES}, nil, "writing " + "%s" + ": open "},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/jsonerr"
 	"github.com/nanna-coder/build/internal/narhash"
+	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
 // File is nix/models.nix relative to the repository root.
@@ -60,11 +61,8 @@ func (m Model) Status() Status {
 	return Pinned
 }
 
-// Evaluator returns the JSON value of a Nix file (nixbuild.EvalFile).
-type Evaluator func(ctx context.Context, file string) ([]byte, error)
-
 // Read evaluates the models file and returns its models sorted by key.
-func Read(ctx context.Context, file string, eval Evaluator) ([]Model, error) {
+func Read(ctx context.Context, file string, eval nixbuild.Evaluator) ([]Model, error) {
 	data, err := eval(ctx, file)
 	if err != nil {
 		return nil, fmt.Errorf("reading models: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/nanna-coder/build/internal/narhash"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // ErrMismatch means a model's files do not hash to its pinned hash.
@@ -45,6 +46,6 @@ func verify(ctx context.Context, key string, opts Options) error {
 		return fmt.Errorf("%w: %s pins %s, but %s from %s (manifest %.19s…) hashes to %s; if the tag was re-pushed, pin it again with: mage models:pin %s",
 			ErrMismatch, opts.File, m.Hash, c.name, c.source, c.manifest.Digest(), c.hash.SRI(), key)
 	}
-	fmt.Fprintf(opts.out(), "%s (%s): OK, %s from %s (manifest %s)\n", key, c.name, c.hash.SRI(), c.source, c.manifest.Digest())
+	fmt.Fprintf(ui.Or(opts.Out), "%s (%s): OK, %s from %s (manifest %s)\n", key, c.name, c.hash.SRI(), c.source, c.manifest.Digest())
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	digest "github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // MismatchError reports a layer whose bytes differ from what the JSON recorded.
@@ -71,15 +73,10 @@ func (e *MismatchError) hint() string {
 
 // summarizePaths keeps the message on one line and reasonably short.
 func summarizePaths(paths []string) string {
-	const shown = 3
-	switch {
-	case len(paths) == 0:
+	if len(paths) == 0 {
 		return "no paths"
-	case len(paths) <= shown:
-		return strings.Join(paths, ", ")
-	default:
-		return fmt.Sprintf("%s and %d more", strings.Join(paths[:shown], ", "), len(paths)-shown)
 	}
+	return ui.FirstN(paths, 3)
 }
 
 // Diagnose recomputes the layer e names with each of LegacyRules (hashing
@@ -92,7 +89,7 @@ func summarizePaths(paths []string) string {
 // Layers read from a layer-path are not diagnosed.
 func (img *Image) Diagnose(ctx context.Context, e *MismatchError, store Store) error {
 	if e.Layer < 0 || e.Layer >= len(img.Layers) {
-		return fmt.Errorf("diagnosing layer %d: the image has %d layers", e.Layer, len(img.Layers))
+		return fmt.Errorf("diagnosing layer %d: the image has %s", e.Layer, ui.Plural(len(img.Layers), "layer"))
 	}
 	l := img.Layers[e.Layer]
 	if l.LayerPath != "" {

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	digest "github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // holdbackSize is how many trailing bytes StreamLayer keeps until the blob is
@@ -27,7 +29,7 @@ const holdbackSize = 1024
 // for a digest mismatch of a paths-based layer it first runs Diagnose.
 func (img *Image) StreamLayer(ctx context.Context, i int, w io.Writer, store Store) (int64, error) {
 	if i < 0 || i >= len(img.Layers) {
-		return 0, fmt.Errorf("streaming layer %d: the image has %d layers", i, len(img.Layers))
+		return 0, fmt.Errorf("streaming layer %d: the image has %s", i, ui.Plural(len(img.Layers), "layer"))
 	}
 	l := img.Layers[i]
 	wantSize, err := l.BlobSize(store)

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 const (
@@ -75,20 +77,20 @@ func writeTar(ctx context.Context, w io.Writer, paths []Path, store Store) (int6
 	if err != nil {
 		return 0, err
 	}
-	cw := &countingWriter{w: w}
+	cw := &ui.CountingWriter{W: w}
 	bw := bufio.NewWriterSize(cw, writeBufferSize)
 	tw := tar.NewWriter(bw)
 	e := &emitter{ctx: ctx, tw: tw, store: store, buf: make([]byte, copyBufferSize)}
 	if err := e.tree(tree, ""); err != nil {
-		return cw.n, err
+		return cw.N, err
 	}
 	if err := tw.Close(); err != nil {
-		return cw.n, fmt.Errorf("closing tar stream: %w", err)
+		return cw.N, fmt.Errorf("closing tar stream: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
-		return cw.n, fmt.Errorf("writing tar stream: %w", err)
+		return cw.N, fmt.Errorf("writing tar stream: %w", err)
 	}
-	return cw.n, nil
+	return cw.N, nil
 }
 
 // emitter writes a tree as a tar stream.
@@ -245,19 +247,6 @@ func (rootNames) Uname() (string, error) { return "root", nil }
 
 // Gname implements tar.FileInfoNames.
 func (rootNames) Gname() (string, error) { return "root", nil }
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-// Write implements io.Writer.
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
 
 // ctxReader fails reads once ctx is done.
 type ctxReader struct {

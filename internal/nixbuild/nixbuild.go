@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/nanna-coder/build/internal/jsonerr"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // nixArgs returns the arguments for a nix subcommand. Every call enables
@@ -36,13 +37,6 @@ func (o Options) runner() Runner {
 	return execRunner
 }
 
-func (o Options) log() io.Writer {
-	if o.Log != nil {
-		return o.Log
-	}
-	return io.Discard
-}
-
 // Result is what nix build produced for one installable.
 type Result struct {
 	// Installable is the installable that was built, as given to Build.
@@ -68,13 +62,13 @@ type buildOutput struct {
 // fails the error ends with the last lines of it.
 func Build(ctx context.Context, installable string, opts Options) (Result, error) {
 	args := nixArgs("build", installable, "--no-link", "--json", "--print-build-logs")
-	stdout, stderr, err := opts.runner()(ctx, args, opts.log())
+	stdout, stderr, err := opts.runner()(ctx, args, ui.Or(opts.Log))
 	if err != nil {
 		return Result{}, commandError(ctx, "building", installable, err, stderr, opts.Log != nil)
 	}
 	var outs []buildOutput
 	if err := json.Unmarshal(stdout, &outs); err != nil {
-		return Result{}, fmt.Errorf("building %s: nix build --json printed %q, not a list of built derivations: %w", installable, abbreviate(stdout), jsonerr.Describe(stdout, err))
+		return Result{}, fmt.Errorf("building %s: nix build --json printed %q, not a list of built derivations: %w", installable, ui.Abbreviate(string(stdout), 200), jsonerr.Describe(stdout, err))
 	}
 	if len(outs) != 1 {
 		return Result{}, fmt.Errorf("building %s: nix build reported %d derivations, want 1", installable, len(outs))
@@ -107,7 +101,7 @@ const imageRefExpr = "i: { name = i.imageName or null; tag = i.imageTag or null;
 // ErrNotImage when the installable has no such attributes.
 func EvalImageRef(ctx context.Context, installable string, opts Options) (ImageRef, error) {
 	args := nixArgs("eval", "--json", installable, "--apply", imageRefExpr)
-	stdout, stderr, err := opts.runner()(ctx, args, opts.log())
+	stdout, stderr, err := opts.runner()(ctx, args, ui.Or(opts.Log))
 	if err != nil {
 		return ImageRef{}, commandError(ctx, "evaluating", installable, err, stderr, opts.Log != nil)
 	}
@@ -116,7 +110,7 @@ func EvalImageRef(ctx context.Context, installable string, opts Options) (ImageR
 		Tag  *string `json:"tag"`
 	}
 	if err := json.Unmarshal(stdout, &ref); err != nil {
-		return ImageRef{}, fmt.Errorf("evaluating %s: nix eval --json printed %q, not a name and a tag: %w", installable, abbreviate(stdout), jsonerr.Describe(stdout, err))
+		return ImageRef{}, fmt.Errorf("evaluating %s: nix eval --json printed %q, not a name and a tag: %w", installable, ui.Abbreviate(string(stdout), 200), jsonerr.Describe(stdout, err))
 	}
 	if ref.Name == nil || ref.Tag == nil || *ref.Name == "" || *ref.Tag == "" {
 		return ImageRef{}, fmt.Errorf("evaluating %s: %w", installable, ErrNotImage)
@@ -124,28 +118,31 @@ func EvalImageRef(ctx context.Context, installable string, opts Options) (ImageR
 	return ImageRef{Name: *ref.Name, Tag: *ref.Tag}, nil
 }
 
+// Evaluator evaluates a Nix file to JSON, like
+// `nix eval --impure --json --file FILE`. FileEvaluator returns one that
+// runs nix; tests pass a fake.
+type Evaluator func(ctx context.Context, file string) ([]byte, error)
+
+// FileEvaluator returns an Evaluator that runs EvalFile with opts.
+func FileEvaluator(opts Options) Evaluator {
+	return func(ctx context.Context, file string) ([]byte, error) {
+		return EvalFile(ctx, file, opts)
+	}
+}
+
 // EvalFile evaluates the Nix file with nix eval --impure --json --file and
 // returns the JSON. Impure evaluation lets the file read environment
 // variables with builtins.getEnv.
 func EvalFile(ctx context.Context, file string, opts Options) ([]byte, error) {
 	args := nixArgs("eval", "--impure", "--json", "--file", file)
-	stdout, stderr, err := opts.runner()(ctx, args, opts.log())
+	stdout, stderr, err := opts.runner()(ctx, args, ui.Or(opts.Log))
 	if err != nil {
 		return nil, commandError(ctx, "evaluating", file, err, stderr, opts.Log != nil)
 	}
 	if !json.Valid(stdout) {
-		return nil, fmt.Errorf("evaluating %s: nix eval printed invalid JSON %q", file, abbreviate(stdout))
+		return nil, fmt.Errorf("evaluating %s: nix eval printed invalid JSON %q", file, ui.Abbreviate(string(stdout), 200))
 	}
 	return stdout, nil
-}
-
-// abbreviate shortens unexpected output for an error message.
-func abbreviate(b []byte) string {
-	const max = 200
-	if len(b) <= max {
-		return string(b)
-	}
-	return string(b[:max]) + "…"
 }
 
 // Run runs an installable's program with nix run, for example a
@@ -153,7 +150,7 @@ func abbreviate(b []byte) string {
 // opts.Log; the error ends with the last lines of it.
 func Run(ctx context.Context, installable string, opts Options) error {
 	args := nixArgs("run", installable)
-	if _, stderr, err := opts.runner()(ctx, args, opts.log()); err != nil {
+	if _, stderr, err := opts.runner()(ctx, args, ui.Or(opts.Log)); err != nil {
 		return commandError(ctx, "running", installable, err, stderr, opts.Log != nil)
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Runner runs nix with args. It returns nix's stdout, streams nix's stderr
@@ -29,9 +31,7 @@ func execRunner(ctx context.Context, args []string, log io.Writer) ([]byte, []by
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (%v)", ErrNixNotFound, err)
 	}
-	if log == nil {
-		log = io.Discard
-	}
+	log = ui.Or(log)
 	var stdout bytes.Buffer
 	stderr := &tailBuffer{max: maxCapturedStderr}
 	cmd := exec.CommandContext(ctx, nix, args...)

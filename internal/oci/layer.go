@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // gzipLevel is the compression level of layers compressed here. The
@@ -83,10 +84,10 @@ func (l *layer) Uncompressed() (io.ReadCloser, error) {
 func (l *layer) open(gz, report bool) io.ReadCloser {
 	pr, pw := io.Pipe()
 	go func() {
-		cw := &countingWriter{w: pw}
+		cw := &ui.CountingWriter{W: pw}
 		err := l.write(l.img.ctx, cw, gz)
 		if report && l.img.opts.OnBlob != nil {
-			l.img.opts.OnBlob(l.index, cw.n, err)
+			l.img.opts.OnBlob(l.index, cw.N, err)
 		}
 		pw.CloseWithError(err)
 	}()
@@ -135,12 +136,12 @@ func (i *Image) compressAll(ctx context.Context) error {
 		res := results[d]
 		g.Go(func() error {
 			h := sha256.New()
-			cw := &countingWriter{w: h}
+			cw := &ui.CountingWriter{W: h}
 			if err := l.write(gctx, cw, true); err != nil {
 				return err
 			}
 			res.digest = hashOf(digest.NewDigest(digest.SHA256, h))
-			res.size = cw.n
+			res.size = cw.N
 			return nil
 		})
 	}
@@ -186,19 +187,6 @@ func (c *configLayer) Compressed() (io.ReadCloser, error) {
 // Uncompressed implements v1.Layer: the config bytes.
 func (c *configLayer) Uncompressed() (io.ReadCloser, error) {
 	return io.NopCloser(bytes.NewReader(c.img.config)), nil
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-// Write implements io.Writer.
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // eofHook calls fn with the byte count once r reaches io.EOF.

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanna-coder/build/internal/humanize"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // PullOptions configure Store.Pull. The zero value is usable.
@@ -34,13 +34,6 @@ type PullOptions struct {
 	StallTimeout time.Duration
 }
 
-func (o PullOptions) log() io.Writer {
-	if o.Log == nil {
-		return io.Discard
-	}
-	return o.Log
-}
-
 // Pull fetches the manifest of n from c and every blob s does not hold
 // yet, then stores the manifest, and returns it.
 //
@@ -59,14 +52,14 @@ func (s Store) Pull(ctx context.Context, c *Client, n Name, opts PullOptions) (*
 	if err := os.MkdirAll(filepath.Join(s.Dir, "blobs"), 0o755); err != nil {
 		return nil, fmt.Errorf("pulling %s: %w", n, err)
 	}
-	bar := NewBar(opts.log(), opts.Progress, "pulling "+n.String(), m.Size())
+	bar := ui.NewBar(ui.Or(opts.Log), opts.Progress, "pulling "+n.String(), m.Size(), ui.Decimal)
 	defer bar.Done()
 	for _, l := range m.Blobs() {
 		status, err := s.fetchBlob(ctx, c, n, l, opts, bar)
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(bar.Above(opts.log()), "  %s %-9s %10s  %s\n", short(l.Digest), kind(l.MediaType), humanize.DecimalBytes(l.Size), status)
+		fmt.Fprintf(bar.Above(ui.Or(opts.Log)), "  %s %-9s %10s  %s\n", short(l.Digest), kind(l.MediaType), ui.DecimalBytes(l.Size), status)
 	}
 	if err := s.WriteManifest(n, m); err != nil {
 		return nil, err
@@ -78,7 +71,7 @@ func (s Store) Pull(ctx context.Context, c *Client, n Name, opts PullOptions) (*
 var errStalled = errors.New("download stalled")
 
 // fetchBlob makes sure blob l is in s, downloading what is missing.
-func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts PullOptions, bar *Bar) (string, error) {
+func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts PullOptions, bar *ui.Bar) (string, error) {
 	final := s.BlobPath(l)
 	if fi, err := os.Stat(final); err == nil && fi.Mode().IsRegular() && fi.Size() == l.Size {
 		bar.Add(l.Size)
@@ -109,11 +102,11 @@ func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts P
 			os.Remove(partial)
 			return "", fmt.Errorf("%s: %w; discarded", what, err)
 		case ctx.Err() != nil:
-			return "", fmt.Errorf("%s: %w (%s kept in %s; run again to resume)", what, ctx.Err(), humanize.DecimalBytes(sizeOf(partial)), partial)
+			return "", fmt.Errorf("%s: %w (%s kept in %s; run again to resume)", what, ctx.Err(), ui.DecimalBytes(sizeOf(partial)), partial)
 		case errors.Is(err, ErrNotFound), errors.Is(err, ErrUnauthorized), isLocal(err):
 			return "", fmt.Errorf("%s: %w", what, err)
 		case attempt >= attempts:
-			return "", fmt.Errorf("%s: %w (tried %d times; %s kept in %s: run again to resume)", what, err, attempts, humanize.DecimalBytes(sizeOf(partial)), partial)
+			return "", fmt.Errorf("%s: %w (tried %d times; %s kept in %s: run again to resume)", what, err, attempts, ui.DecimalBytes(sizeOf(partial)), partial)
 		}
 		select {
 		case <-ctx.Done():
@@ -125,7 +118,7 @@ func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts P
 		return "", fmt.Errorf("%s: %w", what, err)
 	}
 	if resumed > 0 {
-		return fmt.Sprintf("downloaded (resumed at %s)", humanize.DecimalBytes(resumed)), nil
+		return fmt.Sprintf("downloaded (resumed at %s)", ui.DecimalBytes(resumed)), nil
 	}
 	return "downloaded", nil
 }
@@ -144,7 +137,7 @@ func isLocal(err error) bool {
 // download runs one attempt: it re-hashes what partial holds, requests the
 // rest and appends it, and checks the digest once the blob is complete. It
 // returns the offset it resumed at.
-func (s Store) download(ctx context.Context, c *Client, n Name, l Layer, partial string, opts PullOptions, bar *Bar, counted *int64) (int64, error) {
+func (s Store) download(ctx context.Context, c *Client, n Name, l Layer, partial string, opts PullOptions, bar *ui.Bar, counted *int64) (int64, error) {
 	f, err := os.OpenFile(partial, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return 0, localError{err}
@@ -189,17 +182,18 @@ func (s Store) download(ctx context.Context, c *Client, n Name, l Layer, partial
 		}
 		body := &stallReader{r: resp.Body, timer: time.AfterFunc(stall, func() { cancel(errStalled) }), d: stall}
 		defer body.timer.Stop()
-		w := &countingWriter{w: io.MultiWriter(sum, bar), counted: counted}
+		w := &ui.CountingWriter{W: io.MultiWriter(sum, bar)}
 		got, err := io.Copy(io.MultiWriter(fileWriter{f}, w), io.LimitReader(body, l.Size-offset+1))
+		*counted += w.N
 		offset += got
 		if err != nil {
 			if cause := context.Cause(rctx); errors.Is(cause, errStalled) {
 				err = fmt.Errorf("%w: nothing received for %s", errStalled, stall)
 			}
-			return start, fmt.Errorf("after %s of %s: %w", humanize.DecimalBytes(offset), humanize.DecimalBytes(l.Size), err)
+			return start, fmt.Errorf("after %s of %s: %w", ui.DecimalBytes(offset), ui.DecimalBytes(l.Size), err)
 		}
 		if offset < l.Size {
-			return start, fmt.Errorf("connection closed after %s of %s", humanize.DecimalBytes(offset), humanize.DecimalBytes(l.Size))
+			return start, fmt.Errorf("connection closed after %s of %s", ui.DecimalBytes(offset), ui.DecimalBytes(l.Size))
 		}
 	}
 	if got := hex.EncodeToString(sum.Sum(nil)); offset > l.Size || got != l.Hex() {
@@ -220,17 +214,6 @@ func (w fileWriter) Write(p []byte) (int, error) {
 		err = localError{err}
 	}
 	return n, err
-}
-
-// countingWriter keeps the count of bytes shown on the bar.
-type countingWriter struct {
-	w       io.Writer
-	counted *int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	*c.counted += int64(len(p))
-	return c.w.Write(p)
 }
 
 // stallReader restarts its timer on every read that returns data.

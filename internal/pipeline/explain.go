@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // maxReasons is how many changes an explanation names before "and N more".
@@ -48,14 +50,10 @@ func explain(rec *record, err error, n now) string {
 			reasons = append(reasons, "dependency "+name+" made a different output")
 		}
 	}
-	switch n := len(reasons); {
-	case n == 0:
+	if len(reasons) == 0 {
 		return "key changed"
-	case n > maxReasons:
-		return strings.Join(reasons[:maxReasons], ", ") + fmt.Sprintf(" and %d more", n-maxReasons)
-	default:
-		return strings.Join(reasons, ", ")
 	}
+	return ui.FirstN(reasons, maxReasons)
 }
 
 // diff describes each name whose digest differs between old and now, in

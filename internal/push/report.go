@@ -6,11 +6,9 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/nanna-coder/build/internal/humanize"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // progressThreshold is the smallest push that gets a progress bar.
@@ -18,10 +16,7 @@ const progressThreshold = 32 << 20
 
 // report prints the summary line, and under Verbose a line per layer.
 func report(opts Options, res Result) {
-	w := opts.Log
-	if w == nil {
-		w = io.Discard
-	}
+	w := ui.Or(opts.Log)
 	if opts.Verbose {
 		for _, p := range res.Platforms {
 			fmt.Fprintf(w, "  %s: manifest %s, config %s\n", p.Platform, p.Digest, p.Config)
@@ -29,32 +24,30 @@ func report(opts Options, res Result) {
 		for i, b := range res.Blobs {
 			state := "already in the registry"
 			if b.Sent {
-				state = "sent " + humanize.Bytes(b.Size)
+				state = "sent " + ui.Bytes(b.Size)
 			}
-			fmt.Fprintf(w, "  layer %d/%d %s %s (%s)\n", i+1, len(res.Blobs), humanize.Short(b.Digest.Encoded()), state, b.What)
+			fmt.Fprintf(w, "  layer %d/%d %s %s (%s)\n", i+1, len(res.Blobs), ui.Short(b.Digest.Encoded()), state, b.What)
 		}
 	}
 	sent, bytes := res.Sent()
-	what := "pushed " + humanize.Short(res.Digest.Encoded())
+	what := "pushed " + ui.Short(res.Digest.Encoded())
 	switch {
 	case len(res.Platforms) > 0:
 		plats := make([]string, len(res.Platforms))
 		for i, p := range res.Platforms {
 			plats[i] = p.Platform
 		}
-		what = fmt.Sprintf("pushed index %s (%s)", humanize.Short(res.Digest.Encoded()), strings.Join(plats, ", "))
+		what = fmt.Sprintf("pushed index %s (%s)", ui.Short(res.Digest.Encoded()), strings.Join(plats, ", "))
 	case res.Config != "":
-		what += " (image " + humanize.Short(res.Config.Encoded()) + ")"
+		what += " (image " + ui.Short(res.Config.Encoded()) + ")"
 	}
 	name := describe(res.Refs, "")
 	if sent == 0 && res.ConfigsSent == 0 {
-		fmt.Fprintf(w, "%s: %s; nothing sent, the registry had every blob (%s)\n", name, what, res.Elapsed.Round(millisecond))
+		fmt.Fprintf(w, "%s: %s; nothing sent, the registry had every blob (%s)\n", name, what, ui.Duration(res.Elapsed))
 		return
 	}
-	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, plural(sent, "layer"), humanize.Bytes(bytes), len(res.Blobs)-sent, res.Elapsed.Round(millisecond))
+	fmt.Fprintf(w, "%s: %s, %s sent (%s), %d already in the registry, %s\n", name, what, ui.Plural(sent, "layer"), ui.Bytes(bytes), len(res.Blobs)-sent, ui.Duration(res.Elapsed))
 }
-
-const millisecond = 1000000
 
 // noteRules prints, before anything is sent, the line saying that the
 // image is read with an older nix2container's tar rules.
@@ -62,13 +55,6 @@ func noteRules(opts Options, prefix string, m nix2container.RulesMatch) {
 	if note := m.Note("pushing"); note != "" && opts.Log != nil {
 		fmt.Fprintln(opts.Log, prefix+note)
 	}
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // progress draws go-containerregistry's progress updates as a bar, for
@@ -91,19 +77,13 @@ func newProgress(opts Options, total int64) *progress {
 
 func (p *progress) run(w io.Writer, total int64) {
 	defer close(p.stopped)
-	mp := mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
-	bar := mp.AddBar(total,
-		mpb.PrependDecorators(decor.Name("pushing ")),
-		mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f"), decor.Name(" "), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")),
-		mpb.BarRemoveOnComplete(),
-	)
+	bar := ui.NewBar(w, true, "pushing", total, ui.Binary)
 	for u := range p.updates {
 		if u.Error == nil {
 			bar.SetCurrent(min(u.Complete, total))
 		}
 	}
-	bar.Abort(true)
-	mp.Wait()
+	bar.Done()
 }
 
 // done stops the bar.

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 	"github.com/nanna-coder/build/internal/wait"
 )
 
@@ -32,7 +33,7 @@ func retry(ctx context.Context, opts Options, push func() error) (int, error) {
 		if attempt >= attempts || ctx.Err() != nil || !transient(err) {
 			return attempt, finalError(ctx, err, attempt)
 		}
-		fmt.Fprintf(logOf(opts), "attempt %d of %d: %v; retrying in %s\n", attempt, attempts, finalError(ctx, err, 1), opts.RetryDelay)
+		fmt.Fprintf(ui.Or(opts.Log), "attempt %d of %d: %v; retrying in %s\n", attempt, attempts, finalError(ctx, err, 1), opts.RetryDelay)
 		if serr := sleep(ctx, opts.RetryDelay); serr != nil {
 			return attempt, finalError(ctx, err, attempt)
 		}
@@ -78,11 +79,4 @@ func finalError(ctx context.Context, err error, attempts int) error {
 		err = fmt.Errorf("%w (tried %d times)", err, attempts)
 	}
 	return err
-}
-
-func logOf(opts Options) io.Writer {
-	if opts.Log == nil {
-		return io.Discard
-	}
-	return opts.Log
 }

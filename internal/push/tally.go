@@ -3,15 +3,14 @@ package push
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"strings"
 	"sync"
 
 	"github.com/opencontainers/go-digest"
 
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/oci"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // tally records which blobs were streamed to the registry, and the first
@@ -87,9 +86,5 @@ func (t *tally) fill(res *Result, imgs []*oci.Image) {
 
 // what names a layer's store paths, at most three.
 func what(l nix2container.Layer) string {
-	paths := l.StorePaths()
-	if len(paths) > 3 {
-		paths = append(paths[:3:3], fmt.Sprintf("and %d more", len(paths)-3))
-	}
-	return strings.Join(paths, ", ")
+	return ui.FirstN(l.StorePaths(), 3)
 }

@@ -1,5 +1,4 @@
-// Package humanize formats byte counts and digests for people reading one-line summaries.
-package humanize
+package ui
 
 import "fmt"
 

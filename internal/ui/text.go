@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Plural is "1 layer", "2 layers".
+func Plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// Duration rounds an elapsed time to the millisecond, as summary lines
+// show it: "1.234s", "12ms".
+func Duration(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+
+// FirstN joins the first n items with ", " and says how many more there
+// are: "a, b, c and 2 more".
+func FirstN(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
+}
+
+// Abbreviate shortens s to its first max bytes and an ellipsis, for
+// quoting unexpected input in an error message.
+func Abbreviate(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
+}
+
+// Or returns w, or io.Discard when w is nil: libraries are silent unless
+// given a writer.
+func Or(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
+}
+
+// CountingWriter counts the bytes written through it to W.
+type CountingWriter struct {
+	// W receives the bytes.
+	W io.Writer
+	// N is how many bytes W accepted.
+	N int64
+}
+
+// Write implements io.Writer.
+func (c *CountingWriter) Write(p []byte) (int, error) {
+	n, err := c.W.Write(p)
+	c.N += int64(n)
+	return n, err
+}
