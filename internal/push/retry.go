@@ -68,6 +68,12 @@ func finalError(ctx context.Context, err error, attempts int) error {
 	var stall *stallError
 	var plain *plainHTTPError
 	switch {
+	case errors.As(err, &stall) && !stall.overall && ctx.Err() != nil && errors.Is(context.Cause(ctx), ErrTimeout):
+		// The push's own bound ran out as well (the request's deadline is
+		// never later than it): report the bound the user configured.
+		over := *stall
+		over.overall, over.err = true, context.Cause(ctx)
+		err = &over
 	case errors.As(err, &stall):
 		err = stall
 	case errors.As(err, &plain):
