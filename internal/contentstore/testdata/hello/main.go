@@ -1,4 +1,4 @@
-// Command hello prints /message.txt: the integration test's image entrypoint,
+// Package main is the hello command: it prints /message.txt, the integration test's image entrypoint,
 // built static so that it runs in an image without libc.
 package main
 
