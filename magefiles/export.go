@@ -9,7 +9,7 @@ import (
 	"github.com/magefile/mage/mg"
 
 	"github.com/nanna-coder/build/internal/export"
-	"github.com/nanna-coder/build/internal/images"
+	"github.com/nanna-coder/build/internal/project"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/magefile/mage/mg"
 
-	"github.com/nanna-coder/build/internal/images"
+	"github.com/nanna-coder/build/internal/project"
 )
 
 // setup reads the configuration and environment once for a target. Output

@@ -7,7 +7,7 @@ import (
 
 	"github.com/magefile/mage/mg"
 
-	"github.com/nanna-coder/build/internal/images"
+	"github.com/nanna-coder/build/internal/project"
 )
 
 // Push builds images with Nix and pushes them to a container registry, without skopeo or a Docker daemon.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/internal/images"
+	"github.com/nanna-coder/build/internal/project"
 	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/testenv"

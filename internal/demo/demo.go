@@ -14,7 +14,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/container"
 	"github.com/nanna-coder/build/internal/engine"
-	"github.com/nanna-coder/build/internal/images"
+	"github.com/nanna-coder/build/internal/project"
 	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/platform"
 	"github.com/nanna-coder/build/internal/ui"
