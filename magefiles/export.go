@@ -4,13 +4,10 @@ package main
 
 import (
 	"context"
-	"os"
 
 	"github.com/magefile/mage/mg"
 
-	"github.com/nanna-coder/build/internal/export"
 	"github.com/nanna-coder/build/internal/project"
-	"github.com/nanna-coder/build/internal/nix2container"
 )
 
 // Export writes built images to files: docker-archive tars, OCI layouts and OCI archives.
@@ -22,12 +19,7 @@ type Export mg.Namespace
 // untagged. The image ID is nix2container's (the config digest). FILE is
 // replaced only when complete.
 func (Export) Archive(ctx context.Context, path, file string, ref *string) error {
-	img, err := nix2container.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	_, err = export.Archive(ctx, img, file, exportOptions(ref, nil))
-	return err
+	return exportTo(ctx, project.DockerArchive, path, file, ref, nil)
 }
 
 // OCI writes the image JSON at PATH into DIR as an OCI image layout, for `skopeo copy oci:DIR …` or `podman pull oci:DIR`.
@@ -36,32 +28,27 @@ func (Export) Archive(ctx context.Context, path, file string, ref *string) error
 // added (blobs it has are kept). -ref=NAME[:TAG][,…] sets the ref name
 // (oci:DIR:NAME:TAG); -gzip compresses the layers.
 func (Export) OCI(ctx context.Context, path, dir string, ref *string, gzip *bool) error {
-	img, err := nix2container.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	_, err = export.OCI(ctx, img, dir, exportOptions(ref, gzip))
-	return err
+	return exportTo(ctx, project.OCILayout, path, dir, ref, gzip)
 }
 
 // OCIArchive writes the image JSON at PATH to FILE as an OCI archive (a tar of an OCI layout), for `podman load -i FILE` or skopeo's oci-archive:FILE.
 //
 // Flags as for export:oci: -ref, -gzip.
 func (Export) OCIArchive(ctx context.Context, path, file string, ref *string, gzip *bool) error {
-	img, err := nix2container.ReadFile(path)
+	return exportTo(ctx, project.OCIArchive, path, file, ref, gzip)
+}
+
+// exportTo runs one export with the export targets' flags; output goes to
+// stderr, with digests under -v.
+func exportTo(ctx context.Context, format project.Format, path, dest string, ref *string, gzip *bool) error {
+	p, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	_, err = export.OCIArchive(ctx, img, file, exportOptions(ref, gzip))
-	return err
-}
-
-// exportOptions turns the export targets' flags into options; output goes
-// to stderr, with digests under -v.
-func exportOptions(ref *string, gzip *bool) export.Options {
-	opts := export.Options{Gzip: gzip != nil && *gzip, Log: os.Stderr, Verbose: mg.Verbose()}
+	opts := project.ExportOptions{Gzip: gzip != nil && *gzip}
 	if ref != nil {
-		opts.Refs = images.SplitList(*ref)
+		opts.Refs = project.SplitList(*ref)
 	}
-	return opts
+	_, err = p.Export(ctx, format, path, dest, opts)
+	return err
 }

@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/magefile/mage/mg"
-
-	"github.com/nanna-coder/build/internal/project"
 )
 
 // Load builds images with Nix and loads them into the local Docker daemon.
@@ -24,27 +22,30 @@ func (Load) Harness(ctx context.Context) error { return Load{}.Image(ctx, "harne
 // Only layers the daemon lacks are sent; an image the daemon already has is
 // only tagged. NANNA_FLAKE names another flake to build from.
 func (Load) Image(ctx context.Context, name string) error {
-	env, err := setup(ctx)
+	p, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	return images.Load(ctx, env, name)
+	_, err = p.Load(ctx, name)
+	return err
 }
 
 // All builds every configured image, the builds in parallel, and loads them all into Docker.
 func (Load) All(ctx context.Context) error {
-	env, err := setup(ctx)
+	p, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	return images.All(ctx, env)
+	_, err = p.LoadAll(ctx)
+	return err
 }
 
 // JSON loads an already built nix2container image JSON into Docker as REF (name:tag).
 func (Load) JSON(ctx context.Context, path, ref string) error {
-	env, err := setup(ctx)
+	p, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	return images.LoadJSON(ctx, env, path, ref)
+	_, err = p.LoadJSON(ctx, path, ref)
+	return err
 }

@@ -11,10 +11,10 @@ import (
 	"github.com/nanna-coder/build/internal/project"
 )
 
-// setup reads the configuration and environment once for a target. Output
-// goes to stderr: one summary line per image, detail under -v.
-func setup(ctx context.Context) (images.Env, error) {
-	return images.Setup(ctx, ".", os.Getenv, os.Stderr, mg.Verbose(), isTerminal(os.Stderr))
+// open reads the repository's configuration and the environment once for a
+// target. Output goes to stderr: one summary line per image, detail under -v.
+func open(ctx context.Context) (*project.Project, error) {
+	return project.Open(ctx, ".", os.Getenv, project.Output{Log: os.Stderr, Verbose: mg.Verbose(), Progress: isTerminal(os.Stderr)})
 }
 
 func isTerminal(f *os.File) bool {

@@ -25,22 +25,24 @@ type Push mg.Namespace
 // push; transient failures (connection refused or reset, 5xx, a stalled
 // request) are retried per loading.retries.
 func (Push) Image(ctx context.Context, name string, to *string, gzip, insecure *bool) error {
-	env, err := setup(ctx)
+	p, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	return images.Push(ctx, env, name, pushOptions(to, gzip, insecure))
+	_, err = p.Push(ctx, name, pushOptions(to, gzip, insecure))
+	return err
 }
 
 // JSON pushes an already built nix2container image JSON to REF (HOST/REPOSITORY:TAG; several: comma-separated).
 //
 // Flags as for push:image: -gzip, -insecure.
 func (Push) JSON(ctx context.Context, path, ref string, gzip, insecure *bool) error {
-	env, err := setup(ctx)
+	p, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	return images.PushJSON(ctx, env, path, images.SplitList(ref), pushOptions(nil, gzip, insecure))
+	_, err = p.PushJSON(ctx, path, project.SplitList(ref), pushOptions(nil, gzip, insecure))
+	return err
 }
 
 // Index pushes a multi-arch image index to REF over per-platform image JSONs: PLATFORMS is amd64=PATH,arm64=PATH,….
@@ -52,18 +54,19 @@ func (Push) JSON(ctx context.Context, path, ref string, gzip, insecure *bool) er
 // JSON whose arch differs from its platform is refused. Flags as for
 // push:image: -gzip, -insecure.
 func (Push) Index(ctx context.Context, ref, platforms string, gzip, insecure *bool) error {
-	env, err := setup(ctx)
+	p, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	return images.PushIndex(ctx, env, images.SplitList(ref), platforms, pushOptions(nil, gzip, insecure))
+	_, err = p.PushIndex(ctx, project.SplitList(ref), platforms, pushOptions(nil, gzip, insecure))
+	return err
 }
 
 // pushOptions turns the push targets' flags into options.
-func pushOptions(to *string, gzip, insecure *bool) images.PushOptions {
-	opts := images.PushOptions{Gzip: gzip != nil && *gzip, Insecure: insecure != nil && *insecure}
+func pushOptions(to *string, gzip, insecure *bool) project.PushOptions {
+	opts := project.PushOptions{Gzip: gzip != nil && *gzip, Insecure: insecure != nil && *insecure}
 	if to != nil {
-		opts.To = images.SplitList(*to)
+		opts.To = project.SplitList(*to)
 	}
 	return opts
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/internal/project"
 	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/testenv"
@@ -63,14 +62,14 @@ func TestIntegrationDocker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imageJSON := filepath.Join(t.TempDir(), "image.json")
-	if err := os.WriteFile(imageJSON, data, 0o644); err != nil {
+	parsed, err := nix2container.Parse(data)
+	if err != nil {
 		t.Fatal(err)
 	}
 
 	const ref = "nanna-test-binfmt-probe:arm64"
 	t.Cleanup(func() { exec.Command(docker, "image", "rm", "--force", ref).Run() })
-	if err := images.LoadJSON(ctx, images.Env{Getenv: os.Getenv, Log: io.Discard}, imageJSON, ref); err != nil {
+	if _, err := load.Image(ctx, load.DialEnv(os.Getenv), parsed, load.Options{Refs: []string{ref}, Log: io.Discard}); err != nil {
 		t.Fatalf("loading %s: %v", ref, err)
 	}
 	arch, err := exec.Command(docker, "image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", ref).Output()

@@ -14,9 +14,9 @@ import (
 
 	"github.com/nanna-coder/build/internal/container"
 	"github.com/nanna-coder/build/internal/engine"
-	"github.com/nanna-coder/build/internal/project"
 	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/platform"
+	"github.com/nanna-coder/build/internal/project"
 	"github.com/nanna-coder/build/internal/ui"
 )
 
@@ -27,8 +27,8 @@ var ErrUnsupported = errors.New("the demo runs on x86_64-linux and aarch64-linux
 type Options struct {
 	// Root is the repository root; the flake is Root/demo.
 	Root string
-	// Env is the workflows' environment (configuration, daemon, output).
-	Env images.Env
+	// Project is the opened repository (configuration, daemon, output).
+	Project *project.Project
 	// Out receives what happened and what to run next.
 	Out io.Writer
 }
@@ -45,13 +45,13 @@ func Run(ctx context.Context, opts Options) error {
 	if err := buildProgram(ctx, opts.Root, filepath.Join(flake, "bin", "nanna-demo-"+system)); err != nil {
 		return err
 	}
-	built, err := images.LoadInstallable(ctx, opts.Env, nixbuild.FlakeRef(flake, "packages."+system+".image"))
+	built, err := opts.Project.LoadInstallable(ctx, nixbuild.FlakeRef(flake, "packages."+system+".image"))
 	if err != nil {
 		return err
 	}
 	ref := built.Load.Refs[0]
 	var out bytes.Buffer
-	code, err := runImage(ctx, opts.Env.Getenv, ref, &out)
+	code, err := runImage(ctx, opts.Project.Getenv, ref, &out)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func runImage(ctx context.Context, getenv func(string) string, ref string, out i
 	return container.Run(ctx, c, container.Options{Image: ref, Stdout: out, Stderr: out})
 }
 
-func report(w io.Writer, b images.Built, ref, output string) {
+func report(w io.Writer, b project.Loaded, ref, output string) {
 	if w == nil {
 		return
 	}

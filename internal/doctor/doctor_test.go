@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/nanna-coder/build/internal/project"
 )
 
 func TestRun(t *testing.T) {
@@ -59,7 +61,7 @@ func TestCheckFlake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := checkFlake(root, func(k string) string { return map[string]string{"NANNA_FLAKE": tt.flake}[k] })
+			got := checkFlake(project.Locate(root, func(k string) string { return map[string]string{"NANNA_FLAKE": tt.flake}[k] }))
 			if got.Status != tt.want {
 				t.Errorf("checkFlake() = %+v, want status %v", got, tt.want)
 			}

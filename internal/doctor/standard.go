@@ -9,6 +9,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/config"
 	"github.com/nanna-coder/build/internal/nixbuild"
+	"github.com/nanna-coder/build/internal/project"
 	"github.com/nanna-coder/build/internal/ui"
 )
 
@@ -18,6 +19,7 @@ import (
 // credentials and multi-arch emulation. Only what blocks loading an image
 // fails; credentials and emulation warn.
 func Standard(root string, m Machine) []Check {
+	layout := project.Locate(root, m.Getenv)
 	var docker dockerState
 	cfg := config.Defaults(m.Getenv)
 	return []Check{
@@ -25,13 +27,13 @@ func Standard(root string, m Machine) []Check {
 		{"nix", func(ctx context.Context) Finding { return checkNix(ctx, m) }},
 		{"nix build", func(ctx context.Context) Finding { return checkNixBuild(ctx, m) }},
 		{"configuration", func(ctx context.Context) Finding {
-			f, c := checkConfig(ctx, root, m.Getenv)
+			f, c := checkConfig(ctx, layout.Config, m.Getenv)
 			if f.Status == OK {
 				cfg = c
 			}
 			return f
 		}},
-		{"flake", func(context.Context) Finding { return checkFlake(root, m.Getenv) }},
+		{"flake", func(context.Context) Finding { return checkFlake(layout) }},
 		{"docker", func(ctx context.Context) Finding { return checkDocker(ctx, m, &docker) }},
 		{"disk", func(context.Context) Finding { return checkDisk(m, docker.Root) }},
 		{"credentials", func(context.Context) Finding { return checkCredentials(cfg.Registry.URL, defaultKeychain()) }},
@@ -47,8 +49,7 @@ func checkGo(ctx context.Context, m Machine) Finding {
 	return Finding{OK, v, ""}
 }
 
-func checkConfig(ctx context.Context, root string, getenv func(string) string) (Finding, config.Config) {
-	file := filepath.Join(root, "nix", "container-config.nix")
+func checkConfig(ctx context.Context, file string, getenv func(string) string) (Finding, config.Config) {
 	cfg, err := config.Load(ctx, file, nixbuild.FileEvaluator(nixbuild.Options{}), getenv)
 	if err != nil {
 		return Finding{Fail, firstLine(err.Error()), "fix " + file + " (nix eval --impure --json --file " + file + ")"}, cfg
@@ -62,11 +63,8 @@ func configSummary(cfg config.Config) string {
 		strings.ToLower(cfg.Registry.Repository), ui.Plural(cfg.Loading.Retries.MaxAttempts, "attempt"), cfg.Loading.Timeout)
 }
 
-func checkFlake(root string, getenv func(string) string) Finding {
-	dir := getenv("NANNA_FLAKE")
-	if dir == "" {
-		dir = root
-	}
+func checkFlake(l project.Layout) Finding {
+	dir := l.Flake
 	if strings.Contains(dir, ":") && !strings.HasPrefix(dir, "/") {
 		return Finding{OK, dir + " (a flake URL; not checked)", ""}
 	}

@@ -26,25 +26,20 @@ type PushOptions struct {
 // the configuration's Refs without the local name:tag
 // (<registry>/<owner/repo>/<short name>:<tag>, and :<commit> in CI), or
 // opts.To.
-func Push(ctx context.Context, env Env, key string, opts PushOptions) error {
-	img, err := env.Config.Lookup(key)
+func (p *Project) Push(ctx context.Context, key string, opts PushOptions) (push.Result, error) {
+	imgs, err := p.Lookup(key)
 	if err != nil {
-		return err
+		return push.Result{}, err
 	}
-	path, ref, err := env.buildImageJSON(ctx, env.installable(img.Attr))
+	b, err := p.build(ctx, imgs[0])
 	if err != nil {
-		return err
-	}
-	parsed, err := nix2container.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("pushing %s: %w", key, err)
+		return push.Result{}, err
 	}
 	refs := opts.To
 	if len(refs) == 0 {
-		refs = RegistryRefs(env.Config, img, ref.Name, ref.Tag)
+		refs = RegistryRefs(p.Config, b.Config, b.Ref.Name, b.Ref.Tag)
 	}
-	_, err = push.Image(ctx, parsed, refs, env.pushOptions(opts))
-	return pushError(err)
+	return p.pushImage(ctx, b.Image, refs, opts)
 }
 
 // RegistryRefs returns the references an image is pushed to by default:
@@ -60,33 +55,37 @@ func RegistryRefs(cfg config.Config, img config.Image, name, tag string) []strin
 
 // PushJSON pushes an already built nix2container JSON to refs
 // (HOST/REPOSITORY:TAG each); no Nix needed.
-func PushJSON(ctx context.Context, env Env, path string, refs []string, opts PushOptions) error {
-	parsed, err := nix2container.ReadFile(path)
+func (p *Project) PushJSON(ctx context.Context, path string, refs []string, opts PushOptions) (push.Result, error) {
+	img, err := nix2container.ReadFile(path)
 	if err != nil {
-		return err
+		return push.Result{}, err
 	}
-	_, err = push.Image(ctx, parsed, refs, env.pushOptions(opts))
-	return pushError(err)
+	return p.pushImage(ctx, img, refs, opts)
+}
+
+func (p *Project) pushImage(ctx context.Context, img *nix2container.Image, refs []string, opts PushOptions) (push.Result, error) {
+	res, err := push.Image(ctx, img, refs, p.pushOptions(opts))
+	return res, pushError(err)
 }
 
 // PushIndex pushes a multi-arch index to refs over the JSONs of
 // platforms, written PLATFORM=PATH,PLATFORM=PATH
 // (amd64=/nix/store/…-image.json,arm64=/nix/store/…-image.json).
-func PushIndex(ctx context.Context, env Env, refs []string, platforms string, opts PushOptions) error {
+func (p *Project) PushIndex(ctx context.Context, refs []string, platforms string, opts PushOptions) (push.Result, error) {
 	var entries []push.Entry
 	for _, item := range SplitList(platforms) {
 		key, path, ok := strings.Cut(item, "=")
 		if !ok || key == "" || path == "" {
-			return fmt.Errorf("invalid platform list entry %q: want PLATFORM=PATH, such as amd64=/nix/store/…-image-ollama.json", item)
+			return push.Result{}, fmt.Errorf("invalid platform list entry %q: want PLATFORM=PATH, such as amd64=/nix/store/…-image-ollama.json", item)
 		}
-		parsed, err := nix2container.ReadFile(path)
+		img, err := nix2container.ReadFile(path)
 		if err != nil {
-			return err
+			return push.Result{}, err
 		}
-		entries = append(entries, push.Entry{Platform: key, Image: parsed})
+		entries = append(entries, push.Entry{Platform: key, Image: img})
 	}
-	_, err := push.Index(ctx, entries, refs, env.pushOptions(opts))
-	return pushError(err)
+	res, err := push.Index(ctx, entries, refs, p.pushOptions(opts))
+	return res, pushError(err)
 }
 
 // SplitList splits a comma-separated command-line list, dropping empty
@@ -101,16 +100,16 @@ func SplitList(s string) []string {
 	return out
 }
 
-func (env Env) pushOptions(opts PushOptions) push.Options {
+func (p *Project) pushOptions(opts PushOptions) push.Options {
 	return push.Options{
 		Gzip:       opts.Gzip,
 		Insecure:   opts.Insecure,
-		Attempts:   env.Config.Loading.Retries.MaxAttempts,
-		RetryDelay: env.Config.Loading.Retries.Delay,
-		Timeout:    env.Config.Loading.Timeout,
-		Log:        env.Log,
-		Verbose:    env.Verbose,
-		Progress:   env.Progress,
+		Attempts:   p.Config.Loading.Retries.MaxAttempts,
+		RetryDelay: p.Config.Loading.Retries.Delay,
+		Timeout:    p.Config.Loading.Timeout,
+		Log:        p.out.Log,
+		Verbose:    p.out.Verbose,
+		Progress:   p.out.Progress,
 	}
 }
 

@@ -58,7 +58,7 @@ func TestPushIndexArguments(t *testing.T) {
 		{"", "no images for the index"},
 	}
 	for _, tt := range tests {
-		err := PushIndex(context.Background(), env, []string{"127.0.0.1:1/x:y"}, tt.platforms, PushOptions{})
+		_, err := env.PushIndex(context.Background(), []string{"127.0.0.1:1/x:y"}, tt.platforms, PushOptions{})
 		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 			t.Errorf("PushIndex(%q) = %v, want an error containing %q", tt.platforms, err, tt.wantErr)
 		}
@@ -67,7 +67,7 @@ func TestPushIndexArguments(t *testing.T) {
 
 func TestPushUnknownNameBuildsNothing(t *testing.T) {
 	env, n, _ := testEnv(t, nil)
-	if err := Push(context.Background(), env, "nope", PushOptions{}); err == nil || !strings.Contains(err.Error(), "known images are") {
+	if _, err := env.Push(context.Background(), "nope", PushOptions{}); err == nil || !strings.Contains(err.Error(), "known images are") {
 		t.Errorf("Push(nope) = %v, want the list of known images", err)
 	}
 	if len(n.builds) != 0 {

@@ -83,7 +83,7 @@ func (d *presentDaemon) ImageTag(ctx context.Context, o client.ImageTagOptions) 
 	return client.ImageTagResult{}, nil
 }
 
-func testEnv(t *testing.T, getenv map[string]string, fail ...string) (Env, *fakeNix, *presentDaemon) {
+func testEnv(t *testing.T, getenv map[string]string, fail ...string) (*Project, *fakeNix, *presentDaemon) {
 	t.Helper()
 	n := &fakeNix{json: filepath.Join("..", "nix2container", "testdata", "cases", "basic", "image.json"), fail: map[string]bool{}}
 	for _, f := range fail {
@@ -91,15 +91,14 @@ func testEnv(t *testing.T, getenv map[string]string, fail ...string) (Env, *fake
 	}
 	d := &presentDaemon{}
 	get := func(k string) string { return getenv[k] }
-	env := Env{Flake: "/flake", Config: config.Defaults(get), Getenv: get, Log: io.Discard}
-	env.nix = n
-	env.dial = func(ctx context.Context) (load.Client, io.Closer, error) { return d, io.NopCloser(nil), nil }
-	return env, n, d
+	p := &Project{Layout: Layout{Flake: "/flake"}, Config: config.Defaults(get), getenv: get, out: Output{Log: io.Discard}, nix: n}
+	p.dial = func(ctx context.Context) (load.Client, io.Closer, error) { return d, io.NopCloser(nil), nil }
+	return p, n, d
 }
 
 func TestLoadTagsEveryReference(t *testing.T) {
 	env, n, d := testEnv(t, map[string]string{"GITHUB_REPOSITORY": "Some-Fork/Nanna-Coder", "GITHUB_SHA": "0123abc"})
-	if err := Load(context.Background(), env, "ollama"); err != nil {
+	if _, err := env.Load(context.Background(), "ollama"); err != nil {
 		t.Fatalf("Load(ollama) = %v", err)
 	}
 	want := []string{"nanna-coder-ollama:latest", "ghcr.io/some-fork/nanna-coder/ollama:latest", "ghcr.io/some-fork/nanna-coder/ollama:0123abc"}
@@ -113,7 +112,7 @@ func TestLoadTagsEveryReference(t *testing.T) {
 
 func TestLoadUnknownNameBuildsNothing(t *testing.T) {
 	env, n, _ := testEnv(t, nil)
-	err := Load(context.Background(), env, "ollama", "nope")
+	_, err := env.Load(context.Background(), "ollama", "nope")
 	if err == nil || !strings.Contains(err.Error(), "known images are") {
 		t.Fatalf("Load(nope) = %v, want the list of known images", err)
 	}
@@ -124,7 +123,7 @@ func TestLoadUnknownNameBuildsNothing(t *testing.T) {
 
 func TestAllReportsEveryFailure(t *testing.T) {
 	env, n, d := testEnv(t, nil, "gemma-container", "qwen3-container")
-	err := All(context.Background(), env)
+	_, err := env.LoadAll(context.Background())
 	if err == nil {
 		t.Fatal("All() = nil with two failing builds")
 	}
@@ -164,7 +163,7 @@ func TestLoadJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env, _, d := testEnv(t, nil)
-			err := LoadJSON(context.Background(), env, fixture, tt.ref)
+			_, err := env.LoadJSON(context.Background(), fixture, tt.ref)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("LoadJSON(%q) = %v, want an error containing %q", tt.ref, err, tt.wantErr)
@@ -181,7 +180,7 @@ func TestLoadJSON(t *testing.T) {
 	}
 }
 
-func TestSetupVerboseFromConfig(t *testing.T) {
+func TestOpenVerboseFromConfig(t *testing.T) {
 	root := t.TempDir() // no nix/container-config.nix: defaults apply
 	if err := os.MkdirAll(filepath.Join(root, "nix"), 0o755); err != nil {
 		t.Fatal(err)
@@ -189,19 +188,19 @@ func TestSetupVerboseFromConfig(t *testing.T) {
 	getenv := func(k string) string {
 		return map[string]string{"CONTAINER_LOAD_VERBOSE": "true", "NANNA_FLAKE": "/elsewhere"}[k]
 	}
-	env, err := Setup(context.Background(), root, getenv, io.Discard, false, false)
+	p, err := Open(context.Background(), root, getenv, Output{})
 	if err != nil {
-		t.Fatalf("Setup() = %v", err)
+		t.Fatalf("Open() = %v", err)
 	}
-	if !env.Verbose || env.Flake != "/elsewhere" || env.RepoFlake {
-		t.Errorf("Setup() = verbose %v, flake %q (repo %v); want verbose from CONTAINER_LOAD_VERBOSE and NANNA_FLAKE", env.Verbose, env.Flake, env.RepoFlake)
+	if !p.out.Verbose || p.Flake != "/elsewhere" || p.RepoFlake {
+		t.Errorf("Open() = verbose %v, flake %q (repo %v); want verbose from CONTAINER_LOAD_VERBOSE and NANNA_FLAKE", p.out.Verbose, p.Flake, p.RepoFlake)
 	}
 }
 
 func TestLoadWithCopyToDockerDaemon(t *testing.T) {
 	env, n, d := testEnv(t, nil)
 	env.Config.Loading.Method = config.MethodCopyToDockerDaemon
-	if err := Load(context.Background(), env, "harness"); err != nil {
+	if _, err := env.Load(context.Background(), "harness"); err != nil {
 		t.Fatalf("Load(harness) = %v", err)
 	}
 	if diff := cmp.Diff([]string{"path:/flake#harnessImage.copyToDockerDaemon"}, n.runs); diff != "" {
