@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // NewReporter returns the Reporter for this environment: on GitHub Actions
@@ -34,7 +35,7 @@ func NewReporter(getenv func(string) string, w io.Writer) pipeline.Reporter {
 //     all (GitHub's limit for one step of a job); the others are counted
 //     in the summary;
 //   - at the end, a Markdown table of the steps and of the images they
-//     report ([ImageLine]) appended to GITHUB_STEP_SUMMARY, kept under
+//     report ([ui.ImageLine]) appended to GITHUB_STEP_SUMMARY, kept under
 //     GitHub's 1 MiB, and the images' references and digests appended to
 //     GITHUB_OUTPUT (see [GitHubReporter.Done]).
 //

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // output is one name=value of GITHUB_OUTPUT.
@@ -22,7 +23,7 @@ func outputs(s pipeline.Summary) []output {
 			continue
 		}
 		for _, line := range res.Summary {
-			img, ok := parseImageLine(line)
+			img, ok := ui.ParseImageLine(line)
 			if !ok {
 				continue
 			}

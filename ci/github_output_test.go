@@ -9,10 +9,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 func TestOutputs(t *testing.T) {
-	img := func(ref, digest string) string { return ImageLine(Image{Reference: ref, Digest: digest}) }
+	img := func(ref, digest string) string { return ui.ImageLine(ui.Image{Reference: ref, Digest: digest}) }
 	tests := []struct {
 		name    string
 		results []pipeline.Result
@@ -83,7 +84,7 @@ func TestOutputFile(t *testing.T) {
 	}
 	r := newTestGitHub(t, &strings.Builder{}, GitHub{Output: path})
 	r.Done(pipeline.Summary{Results: []pipeline.Result{{Step: "push", Status: pipeline.Ran, Summary: []string{
-		ImageLine(Image{Reference: "ghcr.io/o/a:1", Digest: "sha256:a"}), ImageLine(Image{Reference: "ghcr.io/o/b:1"}),
+		ui.ImageLine(ui.Image{Reference: "ghcr.io/o/a:1", Digest: "sha256:a"}), ui.ImageLine(ui.Image{Reference: "ghcr.io/o/b:1"}),
 	}}}})
 	b, err := os.ReadFile(path)
 	if err != nil {

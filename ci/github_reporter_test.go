@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // play sends rep the events of a small run.
@@ -122,7 +123,7 @@ func TestDoneWarnsOfUnwritableFiles(t *testing.T) {
 	var log strings.Builder
 	missing := filepath.Join(t.TempDir(), "no", "such", "dir")
 	r := newTestGitHub(t, &log, GitHub{StepSummary: filepath.Join(missing, "summary"), Output: filepath.Join(missing, "output")})
-	r.Done(pipeline.Summary{Results: []pipeline.Result{{Step: "push", Status: pipeline.Ran, Summary: []string{ImageLine(Image{Reference: "a"})}}}})
+	r.Done(pipeline.Summary{Results: []pipeline.Result{{Step: "push", Status: pipeline.Ran, Summary: []string{ui.ImageLine(ui.Image{Reference: "a"})}}}})
 	for _, want := range []string{"::warning::writing the step summary: ", "::warning::writing the step outputs: "} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("Done's log lacks %q:\n%s", want, log.String())

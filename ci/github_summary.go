@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // summaryLimit is the most GitHub accepts in a step's summary file: 1 MiB.
@@ -43,7 +44,7 @@ func (r *GitHubReporter) markdown(s pipeline.Summary) string {
 	var images strings.Builder
 	for _, res := range s.Results {
 		for _, line := range res.Summary {
-			if img, ok := parseImageLine(line); ok {
+			if img, ok := ui.ParseImageLine(line); ok {
 				fmt.Fprintf(&images, "| %s | %s | %s | %s | %s | %s |\n",
 					cell(res.Step), cell(img.Reference), cell(img.ID), cell(img.Digest), size(img.Size), layers(img))
 			}
@@ -106,7 +107,7 @@ func note(res pipeline.Result) string {
 		parts = append(parts, res.Reason)
 	}
 	for _, line := range res.Summary {
-		if _, ok := parseImageLine(line); !ok {
+		if _, ok := ui.ParseImageLine(line); !ok {
 			parts = append(parts, line)
 		}
 	}
@@ -166,7 +167,7 @@ func size(n int64) string {
 }
 
 // layers is the layers column: "2 / 5".
-func layers(img Image) string {
+func layers(img ui.Image) string {
 	if !img.Layers {
 		return ""
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -84,10 +85,10 @@ func goldenSteps(rev string, rep pipeline.Reporter) []pipeline.Step {
 				fmt.Fprintln(out, "building .#images.ollama")
 				fmt.Fprint(out, "::endgroup::\n::add-mask::not a command\nno newline at the end")
 				c.Summarize("2 images")
-				c.Summarize(ImageLine(Image{Reference: "ghcr.io/nanna-coder/ollama:latest", ID: "sha256:aaa", Digest: "sha256:ddd",
+				c.Summarize(ui.ImageLine(ui.Image{Reference: "ghcr.io/nanna-coder/ollama:latest", ID: "sha256:aaa", Digest: "sha256:ddd",
 					Size: 1288490188, Layers: true, LayersSent: 2, LayersSkipped: 5}))
-				c.Summarize(ImageLine(Image{Reference: "ghcr.io/nanna-coder/ollama:" + rev, ID: "sha256:aaa"}))
-				c.Summarize(ImageLine(Image{Reference: "ghcr.io/nanna-coder/web|ui:latest", Size: 700}))
+				c.Summarize(ui.ImageLine(ui.Image{Reference: "ghcr.io/nanna-coder/ollama:" + rev, ID: "sha256:aaa"}))
+				c.Summarize(ui.ImageLine(ui.Image{Reference: "ghcr.io/nanna-coder/web|ui:latest", Size: 700}))
 				return pipeline.Output{"rev": rev}, nil
 			},
 		},

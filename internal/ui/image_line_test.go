@@ -1,4 +1,4 @@
-package ci
+package ui
 
 import (
 	"testing"
@@ -21,12 +21,12 @@ func TestImageLine(t *testing.T) {
 		if got := ImageLine(tt.img); got != tt.line {
 			t.Errorf("ImageLine(%+v) = %q, want %q", tt.img, got, tt.line)
 		}
-		got, ok := parseImageLine(tt.line)
+		got, ok := ParseImageLine(tt.line)
 		if !ok {
-			t.Errorf("parseImageLine(%q) = false, want the image back", tt.line)
+			t.Errorf("ParseImageLine(%q) = false, want the image back", tt.line)
 		}
 		if diff := cmp.Diff(tt.img, got); diff != "" {
-			t.Errorf("parseImageLine(%q) (-want +got):\n%s", tt.line, diff)
+			t.Errorf("ParseImageLine(%q) (-want +got):\n%s", tt.line, diff)
 		}
 	}
 }
@@ -41,11 +41,11 @@ func TestParseImageLineRejects(t *testing.T) {
 		"image ollama:dev sent=-",
 		"image ollama:dev two words",
 	} {
-		if img, ok := parseImageLine(line); ok {
-			t.Errorf("parseImageLine(%q) = %+v, true, want false", line, img)
+		if img, ok := ParseImageLine(line); ok {
+			t.Errorf("ParseImageLine(%q) = %+v, true, want false", line, img)
 		}
 	}
-	if img, ok := parseImageLine("image ollama:dev platform=linux/amd64 sent=1"); !ok || img.Layers {
-		t.Errorf("parseImageLine with an unknown key and only sent = %+v, %v, want an image without layer counts", img, ok)
+	if img, ok := ParseImageLine("image ollama:dev platform=linux/amd64 sent=1"); !ok || img.Layers {
+		t.Errorf("ParseImageLine with an unknown key and only sent = %+v, %v, want an image without layer counts", img, ok)
 	}
 }

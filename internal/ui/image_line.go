@@ -1,4 +1,4 @@
-package ci
+package ui
 
 import (
 	"fmt"
@@ -56,9 +56,9 @@ func ImageLine(img Image) string {
 	return b.String()
 }
 
-// parseImageLine returns the image a summary line reports, or false if it
+// ParseImageLine returns the image a summary line reports, or false if it
 // is not an image line.
-func parseImageLine(line string) (Image, bool) {
+func ParseImageLine(line string) (Image, bool) {
 	rest, ok := strings.CutPrefix(line, imagePrefix)
 	if !ok {
 		return Image{}, false
