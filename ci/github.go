@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/nanna-coder/build/internal/pipeline"
-	"github.com/nanna-coder/build/internal/ui"
 )
 
 // NewReporter returns the Reporter for this environment: on GitHub Actions
