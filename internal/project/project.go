@@ -130,3 +130,20 @@ func (realNix) EvalImageRef(ctx context.Context, installable string, opts nixbui
 func (realNix) Run(ctx context.Context, installable string, opts nixbuild.Options) error {
 	return nixbuild.Run(ctx, installable, opts)
 }
+
+// WithLog returns a copy of p that reports to w.
+func (p *Project) WithLog(w io.Writer) *Project {
+	c := *p
+	c.out.Log = w
+	return &c
+}
+
+// NixOptions are the options of the Nix commands p runs: Nix's live log to
+// w (the project's log when nil) under -v.
+func (p *Project) NixOptions(w io.Writer) nixbuild.Options {
+	opts := p.nixOptions()
+	if w != nil && opts.Log != nil {
+		opts.Log = w
+	}
+	return opts
+}
