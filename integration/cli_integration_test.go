@@ -44,12 +44,15 @@ func TestMain(m *testing.M) {
 }
 
 // mage runs a target with extra environment variables and returns its
-// stderr and exit code.
+// stderr and exit code. Each call gets an empty cache directory (the
+// pipeline's records, the loader's manifests) unless env sets
+// XDG_CACHE_HOME.
 func mage(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.CommandContext(context.Background(), mageBin, args...)
 	cmd.Dir = ".."
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
+	cmd.Env = append(cmd.Env, env...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	err := cmd.Run()

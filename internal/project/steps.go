@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/opencontainers/go-digest"
@@ -13,6 +14,7 @@ import (
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/push"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // Installable is the flake installable that builds the configured image
@@ -99,10 +101,5 @@ func (p *Project) Present(ctx context.Context, id digest.Digest, refs []string) 
 	return nil
 }
 
-func short(id string) string {
-	d := digest.Digest(id)
-	if d.Validate() == nil && len(d.Encoded()) > 12 {
-		return d.Encoded()[:12]
-	}
-	return id
-}
+// short is an image ID as Docker shows it.
+func short(id string) string { return ui.Short(strings.TrimPrefix(id, "sha256:")) }
