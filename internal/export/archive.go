@@ -60,8 +60,8 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 
 // source names an image for errors: its JSON file, or "image".
 func source(img *nix2container.Image) string {
-	if img.Source != "" {
-		return img.Source
+	if img.File != "" {
+		return img.File
 	}
 	return "image"
 }
