@@ -8,6 +8,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/config"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/oci"
 	"github.com/nanna-coder/build/internal/push"
 )
 
@@ -73,7 +74,7 @@ func PushJSON(ctx context.Context, env Env, path string, refs []string, opts Pus
 // platforms, written PLATFORM=PATH,PLATFORM=PATH
 // (amd64=/nix/store/…-image.json,arm64=/nix/store/…-image.json).
 func PushIndex(ctx context.Context, env Env, refs []string, platforms string, opts PushOptions) error {
-	var entries []push.Entry
+	var entries []oci.PlatformImage
 	for _, item := range SplitList(platforms) {
 		key, path, ok := strings.Cut(item, "=")
 		if !ok || key == "" || path == "" {
@@ -83,7 +84,7 @@ func PushIndex(ctx context.Context, env Env, refs []string, platforms string, op
 		if err != nil {
 			return err
 		}
-		entries = append(entries, push.Entry{Platform: key, Image: parsed})
+		entries = append(entries, oci.PlatformImage{Platform: key, Image: parsed})
 	}
 	_, err := push.Index(ctx, entries, refs, env.pushOptions(opts))
 	return pushError(err)
