@@ -8,10 +8,10 @@ import (
 	"io"
 	"time"
 
-	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/nanna-coder/build/internal/imageref"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/oci"
 	"github.com/nanna-coder/build/internal/ui"
@@ -148,12 +148,12 @@ func descriptors(o *oci.Image, refs []string) ([]ispec.Descriptor, error) {
 	}
 	var out []ispec.Descriptor
 	for _, r := range refs {
-		named, err := reference.ParseNormalizedNamed(r)
+		name, err := imageref.Qualified(r)
 		if err != nil {
-			return nil, fmt.Errorf("invalid image reference %q: %w", r, err)
+			return nil, err
 		}
 		d := base
-		d.Annotations = map[string]string{ispec.AnnotationRefName: r, annotationImageName: named.String()}
+		d.Annotations = map[string]string{ispec.AnnotationRefName: r, annotationImageName: name}
 		out = append(out, d)
 	}
 	return out, nil

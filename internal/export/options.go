@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 
+	"github.com/nanna-coder/build/internal/imageref"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/ui"
 )
@@ -61,15 +61,16 @@ type Result struct {
 }
 
 // normalizeRefs checks each name[:tag] and returns it in its familiar
-// form with the tag made explicit ("ollama" → "ollama:latest").
+// form with the tag made explicit (imageref.Normalize: "ollama" →
+// "ollama:latest").
 func normalizeRefs(refs []string) ([]string, error) {
 	out := make([]string, 0, len(refs))
 	for _, r := range refs {
-		named, err := reference.ParseNormalizedNamed(r)
-		if err != nil || strings.Contains(r, "@") {
-			return nil, fmt.Errorf("invalid image reference %q: want name[:tag], such as nanna-coder-ollama:dev", r)
+		n, err := imageref.Normalize(r)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, reference.FamiliarString(reference.TagNameOnly(named)))
+		out = append(out, n)
 	}
 	return out, nil
 }
