@@ -11,6 +11,7 @@ import (
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // OCIArchive writes img to file as an OCI archive: a tar of the OCI image
@@ -79,7 +80,7 @@ func (s *tarSink) blob(_ context.Context, d digest.Digest, size int64, r io.Read
 	// stream that grew runs to its end and reports the diagnosed mismatch
 	// instead of the tar writer's "write too long"; the export fails
 	// either way.
-	n, err := verifyingCopy(&capWriter{w: s.tw, left: size}, r, d, size)
+	n, err := verifyingCopy(&ui.CapWriter{W: s.tw, Left: size}, r, d, size)
 	if err == nil {
 		s.written[d] = true
 	}
@@ -99,23 +100,4 @@ func (s *tarSink) index(descs []ispec.Descriptor) (int64, error) {
 		return 0, err
 	}
 	return int64(len(data)), s.tw.Close()
-}
-
-// capWriter passes the first left bytes on and drops the rest.
-type capWriter struct {
-	w    io.Writer
-	left int64
-}
-
-// Write implements io.Writer.
-func (c *capWriter) Write(p []byte) (int, error) {
-	k := min(int64(len(p)), c.left)
-	if k > 0 {
-		n, err := c.w.Write(p[:k])
-		c.left -= int64(n)
-		if err != nil {
-			return n, err
-		}
-	}
-	return len(p), nil
 }
