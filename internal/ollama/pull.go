@@ -59,7 +59,7 @@ func (d ModelsDir) Pull(ctx context.Context, c *Client, n Name, opts PullOptions
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(bar.Above(ui.Or(opts.Log)), "  %s %-9s %10s  %s\n", short(l.Digest), kind(l.MediaType), ui.DecimalBytes(l.Size), status)
+		fmt.Fprintf(bar.Above(ui.Or(opts.Log)), "  %s %-9s %10s  %s\n", "sha256:"+ui.Short(l.Hex()), kind(l.MediaType), ui.DecimalBytes(l.Size), status)
 	}
 	if err := d.WriteManifest(n, m); err != nil {
 		return nil, err
@@ -236,14 +236,6 @@ func sizeOf(path string) int64 {
 		return fi.Size()
 	}
 	return 0
-}
-
-// short abbreviates a digest for a log line.
-func short(digest string) string {
-	if len(digest) > 19 {
-		return digest[:19]
-	}
-	return digest
 }
 
 // kind is the last part of a media type ("model", "template", …).

@@ -87,6 +87,9 @@ func TestPull(t *testing.T) {
 	if n := strings.Count(log.String(), "downloaded"); n != 5 {
 		t.Errorf("log has %d downloads, want 5:\n%s", n, log.String())
 	}
+	if line := "  " + m.Config.Digest()[:len("sha256:")+12] + " config "; !strings.Contains(log.String(), line) {
+		t.Errorf("log has no line starting %q (the short digest, the kind):\n%s", line, log.String())
+	}
 
 	// Again: only the manifest is fetched.
 	before := len(f.Requests())
