@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/opencontainers/go-digest"
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -44,16 +43,11 @@ type sink interface {
 // when complete, and index.json is replaced last, atomically, so readers
 // never see a half-written image; a new dir is removed on error.
 func OCI(ctx context.Context, img *nix2container.Image, dir string, opts Options) (Result, error) {
-	start := time.Now()
-	res, err := writeOCI(ctx, img, dir, "oci", opts, func() (sink, func(error) error, error) {
-		return openDir(ctx, dir, ui.Or(opts.Log))
+	return run(img, dir, opts, func() (Result, error) {
+		return writeOCI(ctx, img, dir, "oci", opts, func() (sink, func(error) error, error) {
+			return openDir(ctx, dir, ui.Or(opts.Log))
+		})
 	})
-	res.Elapsed = time.Since(start)
-	if err != nil {
-		return res, fmt.Errorf("exporting %s to %s: %w", source(img), dir, err)
-	}
-	report(opts, res)
-	return res, nil
 }
 
 // writeOCI writes the image into the sink open returns, then calls the

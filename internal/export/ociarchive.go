@@ -19,7 +19,10 @@ import (
 // `docker load`). The tar is streamed with oci-layout first and index.json
 // last; the file appears complete or not at all.
 func OCIArchive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
-	start := time.Now()
+	return run(img, file, opts, func() (Result, error) { return ociArchive(ctx, img, file, opts) })
+}
+
+func ociArchive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
 	var res Result
 	n, err := writeFile(ctx, file, func(w io.Writer) error {
 		var err error
@@ -41,12 +44,7 @@ func OCIArchive(ctx context.Context, img *nix2container.Image, file string, opts
 		return err
 	})
 	res.Bytes = n
-	res.Elapsed = time.Since(start)
-	if err != nil {
-		return res, fmt.Errorf("exporting %s to %s: %w", source(img), file, err)
-	}
-	report(opts, res)
-	return res, nil
+	return res, err
 }
 
 // tarSink writes an OCI layout into a tar stream.

@@ -75,6 +75,24 @@ func normalizeRefs(refs []string) ([]string, error) {
 	return out, nil
 }
 
+// run times one export of img to path, names it in its error (by the
+// image's JSON file, or "image") and prints the summary line when it
+// succeeds.
+func run(img *nix2container.Image, path string, opts Options, export func() (Result, error)) (Result, error) {
+	start := time.Now()
+	res, err := export()
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		what := img.File
+		if what == "" {
+			what = "image"
+		}
+		return res, fmt.Errorf("exporting %s to %s: %w", what, path, err)
+	}
+	report(opts, res)
+	return res, nil
+}
+
 // report prints the summary line.
 func report(opts Options, res Result) {
 	w := ui.Or(opts.Log)
