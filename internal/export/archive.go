@@ -14,7 +14,7 @@ import (
 // Docker's classic store) and every layer tar, verified while it is
 // written. The file appears complete or not at all.
 func Archive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
-	return run(img, file, opts, func() (Result, error) { return archive(ctx, img, file, opts) })
+	return timed(img, file, opts, func() (Result, error) { return archive(ctx, img, file, opts) })
 }
 
 func archive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {

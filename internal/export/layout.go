@@ -43,7 +43,7 @@ type sink interface {
 // when complete, and index.json is replaced last, atomically, so readers
 // never see a half-written image; a new dir is removed on error.
 func OCI(ctx context.Context, img *nix2container.Image, dir string, opts Options) (Result, error) {
-	return run(img, dir, opts, func() (Result, error) {
+	return timed(img, dir, opts, func() (Result, error) {
 		return writeOCI(ctx, img, dir, "oci", opts, func() (sink, func(error) error, error) {
 			return openDir(ctx, dir, ui.Or(opts.Log))
 		})

@@ -19,7 +19,7 @@ import (
 // `docker load`). The tar is streamed with oci-layout first and index.json
 // last; the file appears complete or not at all.
 func OCIArchive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
-	return run(img, file, opts, func() (Result, error) { return ociArchive(ctx, img, file, opts) })
+	return timed(img, file, opts, func() (Result, error) { return ociArchive(ctx, img, file, opts) })
 }
 
 func ociArchive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {

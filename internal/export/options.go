@@ -75,10 +75,10 @@ func normalizeRefs(refs []string) ([]string, error) {
 	return out, nil
 }
 
-// run times one export of img to path, names it in its error (by the
+// timed times one export of img to path, names it in its error (by the
 // image's JSON file, or "image") and prints the summary line when it
 // succeeds.
-func run(img *nix2container.Image, path string, opts Options, export func() (Result, error)) (Result, error) {
+func timed(img *nix2container.Image, path string, opts Options, export func() (Result, error)) (Result, error) {
 	start := time.Now()
 	res, err := export()
 	res.Elapsed = time.Since(start)
