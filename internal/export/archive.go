@@ -2,9 +2,7 @@ package export
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"time"
 
 	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
@@ -16,14 +14,7 @@ import (
 // Docker's classic store) and every layer tar, verified while it is
 // written. The file appears complete or not at all.
 func Archive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
-	start := time.Now()
-	res, err := archive(ctx, img, file, opts)
-	res.Elapsed = time.Since(start)
-	if err != nil {
-		return res, fmt.Errorf("exporting %s to %s: %w", source(img), file, err)
-	}
-	report(opts, res)
-	return res, nil
+	return timed(img, file, opts, func() (Result, error) { return archive(ctx, img, file, opts) })
 }
 
 func archive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
@@ -56,12 +47,4 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 		seen[l.Digest.String()] = true
 	}
 	return Result{Path: file, Format: "docker-archive", Config: id, Refs: refs, Blobs: len(seen), Bytes: n, Legacy: rules.Description}, nil
-}
-
-// source names an image for errors: its JSON file, or "image".
-func source(img *nix2container.Image) string {
-	if img.Source != "" {
-		return img.Source
-	}
-	return "image"
 }

@@ -132,3 +132,30 @@ func TestArchiveErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestExportErrorsNameTheImage: every format's error says which JSON was
+// exported where, or "image" for one parsed from bytes, and a bad
+// reference has imageref's one message.
+func TestExportErrorsNameTheImage(t *testing.T) {
+	img, _ := fixtures.Case(t, "basic")
+	if img.File == "" {
+		t.Fatal("fixtures.Case gave an image without its JSON file")
+	}
+	unnamed := *img
+	unnamed.File = ""
+	src := fixtures.Root(t)
+	for _, f := range formats {
+		for _, im := range []*nix2container.Image{img, &unnamed} {
+			path := filepath.Join(t.TempDir(), "out")
+			_, err := f.export(context.Background(), im, path, Options{Refs: []string{"Bad Ref"}, Store: src, Gzip: f.gzip})
+			what := im.File
+			if what == "" {
+				what = "image"
+			}
+			want := "exporting " + what + " to " + path + `: invalid image reference "Bad Ref": want name[:tag], such as nanna-coder-ollama:latest`
+			if err == nil || err.Error() != want {
+				t.Errorf("%s of %q = %v, want %q", f.name, im.File, err, want)
+			}
+		}
+	}
+}

@@ -6,12 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
-	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/nanna-coder/build/internal/imageref"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/oci"
 	"github.com/nanna-coder/build/internal/ui"
@@ -44,16 +43,11 @@ type sink interface {
 // when complete, and index.json is replaced last, atomically, so readers
 // never see a half-written image; a new dir is removed on error.
 func OCI(ctx context.Context, img *nix2container.Image, dir string, opts Options) (Result, error) {
-	start := time.Now()
-	res, err := writeOCI(ctx, img, dir, "oci", opts, func() (sink, func(error) error, error) {
-		return openDir(ctx, dir, ui.Or(opts.Log))
+	return timed(img, dir, opts, func() (Result, error) {
+		return writeOCI(ctx, img, dir, "oci", opts, func() (sink, func(error) error, error) {
+			return openDir(ctx, dir, ui.Or(opts.Log))
+		})
 	})
-	res.Elapsed = time.Since(start)
-	if err != nil {
-		return res, fmt.Errorf("exporting %s to %s: %w", source(img), dir, err)
-	}
-	report(opts, res)
-	return res, nil
 }
 
 // writeOCI writes the image into the sink open returns, then calls the
@@ -148,12 +142,12 @@ func descriptors(o *oci.Image, refs []string) ([]ispec.Descriptor, error) {
 	}
 	var out []ispec.Descriptor
 	for _, r := range refs {
-		named, err := reference.ParseNormalizedNamed(r)
+		name, err := imageref.Qualified(r)
 		if err != nil {
-			return nil, fmt.Errorf("invalid image reference %q: %w", r, err)
+			return nil, err
 		}
 		d := base
-		d.Annotations = map[string]string{ispec.AnnotationRefName: r, annotationImageName: named.String()}
+		d.Annotations = map[string]string{ispec.AnnotationRefName: r, annotationImageName: name}
 		out = append(out, d)
 	}
 	return out, nil

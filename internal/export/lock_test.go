@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanna-coder/build/internal/fixtures"
+	"github.com/nanna-coder/build/internal/flock"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
@@ -105,5 +107,82 @@ func TestHelperExport(t *testing.T) {
 	img, _ := fixtures.Case(t, "basic")
 	if _, err := OCI(context.Background(), img, dir, Options{Refs: []string{ref}, Store: nix2container.Store{Root: root}}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// writerFunc is an io.Writer that calls a function with what is written.
+type writerFunc func(p []byte)
+
+func (w writerFunc) Write(p []byte) (int, error) { w(p); return len(p), nil }
+
+// holdDir locks dir as another export would, until the returned file is
+// closed.
+func holdDir(t *testing.T, dir string) *os.File {
+	t.Helper()
+	f, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if err := flock.Lock(context.Background(), f, nil); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestLockDirWaitsAndSaysSo(t *testing.T) {
+	if !flock.Supported {
+		t.Skip("no flock")
+	}
+	dir := t.TempDir()
+	holdDir(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var log bytes.Buffer
+	_, _, err := lockDir(ctx, dir, writerFunc(func(p []byte) { log.Write(p); cancel() }))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("lockDir() while another export holds it, canceled = %v, want context.Canceled", err)
+	}
+	if want := dir + ": waiting for another export into it to finish\n"; log.String() != want {
+		t.Errorf("log = %q, want %q", log.String(), want)
+	}
+}
+
+// TestLockDirRemovedWhileWaiting: the export holding the lock fails and
+// removes the layout it made; the waiting export makes a new one and
+// locks that, not the removed directory.
+func TestLockDirRemovedWhileWaiting(t *testing.T) {
+	if !flock.Supported {
+		t.Skip("no flock")
+	}
+	dir := filepath.Join(t.TempDir(), "layout")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	holder := holdDir(t, dir)
+	lines := 0
+	unlock, made, err := lockDir(context.Background(), dir, writerFunc(func([]byte) {
+		lines++
+		if err := os.Remove(dir); err != nil {
+			t.Error(err)
+		}
+		holder.Close()
+	}))
+	if err != nil {
+		t.Fatalf("lockDir() = %v", err)
+	}
+	defer unlock()
+	if !made || lines != 1 {
+		t.Errorf("lockDir() made = %v after %d waiting lines, want a new directory and one line", made, lines)
+	}
+	// The lock is on the new directory: another export waits for it.
+	f, err := os.Open(dir)
+	if err != nil {
+		t.Fatalf("lockDir() left no directory: %v", err)
+	}
+	defer f.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := flock.Lock(ctx, f, cancel); !errors.Is(err, context.Canceled) {
+		t.Errorf("flock.Lock() of the new directory = %v, want it held by lockDir", err)
 	}
 }

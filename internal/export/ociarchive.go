@@ -11,6 +11,7 @@ import (
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // OCIArchive writes img to file as an OCI archive: a tar of the OCI image
@@ -18,7 +19,10 @@ import (
 // `docker load`). The tar is streamed with oci-layout first and index.json
 // last; the file appears complete or not at all.
 func OCIArchive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
-	start := time.Now()
+	return timed(img, file, opts, func() (Result, error) { return ociArchive(ctx, img, file, opts) })
+}
+
+func ociArchive(ctx context.Context, img *nix2container.Image, file string, opts Options) (Result, error) {
 	var res Result
 	n, err := writeFile(ctx, file, func(w io.Writer) error {
 		var err error
@@ -40,12 +44,7 @@ func OCIArchive(ctx context.Context, img *nix2container.Image, file string, opts
 		return err
 	})
 	res.Bytes = n
-	res.Elapsed = time.Since(start)
-	if err != nil {
-		return res, fmt.Errorf("exporting %s to %s: %w", source(img), file, err)
-	}
-	report(opts, res)
-	return res, nil
+	return res, err
 }
 
 // tarSink writes an OCI layout into a tar stream.
@@ -79,7 +78,7 @@ func (s *tarSink) blob(_ context.Context, d digest.Digest, size int64, r io.Read
 	// stream that grew runs to its end and reports the diagnosed mismatch
 	// instead of the tar writer's "write too long"; the export fails
 	// either way.
-	n, err := verifyingCopy(&capWriter{w: s.tw, left: size}, r, d, size)
+	n, err := verifyingCopy(&ui.CapWriter{W: s.tw, Left: size}, r, d, size)
 	if err == nil {
 		s.written[d] = true
 	}
@@ -99,23 +98,4 @@ func (s *tarSink) index(descs []ispec.Descriptor) (int64, error) {
 		return 0, err
 	}
 	return int64(len(data)), s.tw.Close()
-}
-
-// capWriter passes the first left bytes on and drops the rest.
-type capWriter struct {
-	w    io.Writer
-	left int64
-}
-
-// Write implements io.Writer.
-func (c *capWriter) Write(p []byte) (int, error) {
-	k := min(int64(len(p)), c.left)
-	if k > 0 {
-		n, err := c.w.Write(p[:k])
-		c.left -= int64(n)
-		if err != nil {
-			return n, err
-		}
-	}
-	return len(p), nil
 }

@@ -19,7 +19,8 @@ import (
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
-// formats exports img in each format and reads the result back.
+// formats exports img in each format (OCI ones with and without gzip)
+// and reads the result back.
 var formats = []struct {
 	name   string
 	gzip   bool
@@ -37,6 +38,11 @@ var formats = []struct {
 	{"oci", false, OCI, func(t *testing.T, path string) v1.Image { _, img := readLayout(t, path, 0); return img }},
 	{"oci gzip", true, OCI, func(t *testing.T, path string) v1.Image { _, img := readLayout(t, path, 0); return img }},
 	{"oci-archive", false, OCIArchive, func(t *testing.T, path string) v1.Image {
+		dir, _ := unpack(t, path)
+		_, img := readLayout(t, dir, 0)
+		return img
+	}},
+	{"oci-archive gzip", true, OCIArchive, func(t *testing.T, path string) v1.Image {
 		dir, _ := unpack(t, path)
 		_, img := readLayout(t, dir, 0)
 		return img

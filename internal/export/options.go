@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 
+	"github.com/nanna-coder/build/internal/imageref"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/ui"
 )
@@ -61,17 +61,36 @@ type Result struct {
 }
 
 // normalizeRefs checks each name[:tag] and returns it in its familiar
-// form with the tag made explicit ("ollama" → "ollama:latest").
+// form with the tag made explicit (imageref.Normalize: "ollama" →
+// "ollama:latest").
 func normalizeRefs(refs []string) ([]string, error) {
 	out := make([]string, 0, len(refs))
 	for _, r := range refs {
-		named, err := reference.ParseNormalizedNamed(r)
-		if err != nil || strings.Contains(r, "@") {
-			return nil, fmt.Errorf("invalid image reference %q: want name[:tag], such as nanna-coder-ollama:dev", r)
+		n, err := imageref.Normalize(r)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, reference.FamiliarString(reference.TagNameOnly(named)))
+		out = append(out, n)
 	}
 	return out, nil
+}
+
+// timed times one export of img to path, names it in its error (by the
+// image's JSON file, or "image") and prints the summary line when it
+// succeeds.
+func timed(img *nix2container.Image, path string, opts Options, export func() (Result, error)) (Result, error) {
+	start := time.Now()
+	res, err := export()
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		what := img.File
+		if what == "" {
+			what = "image"
+		}
+		return res, fmt.Errorf("exporting %s to %s: %w", what, path, err)
+	}
+	report(opts, res)
+	return res, nil
 }
 
 // report prints the summary line.

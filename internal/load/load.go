@@ -97,7 +97,7 @@ type Result struct {
 // the image it created, if nobody tagged or uses it.
 func Image(ctx context.Context, dial Dial, img *nix2container.Image, opts Options) (Result, error) {
 	start := time.Now()
-	name := img.Source
+	name := img.File
 	if len(opts.Refs) > 0 {
 		name = opts.Refs[0]
 	}

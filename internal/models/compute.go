@@ -15,7 +15,7 @@ import (
 )
 
 // TreeDir is the directory of the model derivation's output that holds
-// Ollama's model store: the builder runs `ollama pull` with
+// Ollama's models directory: the builder runs `ollama pull` with
 // OLLAMA_MODELS=$out/models, so the pinned hash is the NAR hash of
 // $out = {models/manifests/<host>/<ns>/<model>/<tag>, models/blobs/sha256-<hex>}.
 const TreeDir = "models"
@@ -36,11 +36,11 @@ func compute(ctx context.Context, m Model, opts Options) (computed, error) {
 		return computed{}, err
 	}
 	c := computed{name: name}
-	var store ollama.Store
+	var dir ollama.ModelsDir
 	if opts.From != "" {
-		store = ollama.Store{Dir: modelsDir(opts.From)}
-		c.source = store.Dir
-		if c.manifest, err = store.ReadManifest(name); err != nil {
+		dir = ollama.ModelsDir{Path: modelsDir(opts.From)}
+		c.source = dir.Path
+		if c.manifest, err = dir.ReadManifest(name); err != nil {
 			return computed{}, err
 		}
 	} else {
@@ -52,14 +52,14 @@ func compute(ctx context.Context, m Model, opts Options) (computed, error) {
 			base = name.RegistryURL()
 		}
 		client := ollama.NewClient(base)
-		store = ollama.Store{Dir: opts.Cache}
+		dir = ollama.ModelsDir{Path: opts.Cache}
 		c.source = client.Base
 		fmt.Fprintf(ui.Or(opts.Log), "pulling %s from %s into %s\n", name, client.Base, opts.Cache)
-		if c.manifest, err = store.Pull(ctx, client, name, opts.pullOptions()); err != nil {
+		if c.manifest, err = dir.Pull(ctx, client, name, opts.pullOptions()); err != nil {
 			return computed{}, err
 		}
 	}
-	files, err := store.Files(name, c.manifest)
+	files, err := dir.Files(name, c.manifest)
 	if err != nil {
 		return computed{}, err
 	}

@@ -71,9 +71,9 @@ func TestPinDryRun(t *testing.T) {
 func TestPinFrom(t *testing.T) {
 	e := newEnv(t)
 	from := t.TempDir()
-	store := ollama.Store{Dir: from}
+	dir := ollama.ModelsDir{Path: from}
 	name, _ := ollama.ParseName("tiny:latest")
-	if _, err := store.Pull(context.Background(), ollama.NewClient(e.fake.URL), name, ollama.PullOptions{}); err != nil {
+	if _, err := dir.Pull(context.Background(), ollama.NewClient(e.fake.URL), name, ollama.PullOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(from, "blobs", "sha256-"+strings.Repeat("1", 64)), []byte("another model's blob"), 0o644)
@@ -107,7 +107,7 @@ func TestPinFrom(t *testing.T) {
 	e.opts.From = from
 
 	// A damaged model in the directory is reported, and left alone.
-	weights := store.BlobPath(ollama.Layer{Digest: e.model.Layers[0].Digest()})
+	weights := dir.BlobPath(ollama.Layer{Digest: e.model.Layers[0].Digest()})
 	data := readFile(t, weights)
 	data[0] ^= 1
 	os.WriteFile(weights, data, 0o644)

@@ -32,8 +32,9 @@ type Image struct {
 	Arch string
 	// Created is nil when the key is absent or null.
 	Created *time.Time
-	// Source is the file the image was read from, "" when parsed from bytes.
-	Source string
+	// File is the path of the JSON file the image was read from (ReadFile),
+	// "" when parsed from bytes.
+	File string
 }
 
 // Layer is one entry of the JSON's "layers".

@@ -47,7 +47,7 @@ func ReadFile(path string) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading image JSON %s: %w", path, err)
 	}
-	img.Source = path
+	img.File = path
 	return img, nil
 }
 

@@ -134,8 +134,8 @@ func TestParseFields(t *testing.T) {
 	if diff := cmp.Diff([]Layer{want}, img.Layers); diff != "" {
 		t.Errorf("Layers mismatch (-want +got):\n%s", diff)
 	}
-	if img.Source != "testdata/cases/perms/image.json" || img.Version != 1 || img.Arch != "amd64" || img.Created == nil {
-		t.Errorf("ReadFile() = Source %q, Version %d, Arch %q, Created %v", img.Source, img.Version, img.Arch, img.Created)
+	if img.File != "testdata/cases/perms/image.json" || img.Version != 1 || img.Arch != "amd64" || img.Created == nil {
+		t.Errorf("ReadFile() = File %q, Version %d, Arch %q, Created %v", img.File, img.Version, img.Arch, img.Created)
 	}
 	if img.Config.User != "1000:100" {
 		t.Errorf("Config.User = %q, want 1000:100", img.Config.User)

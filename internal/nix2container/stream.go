@@ -40,7 +40,9 @@ func (img *Image) StreamLayer(ctx context.Context, i int, w io.Writer, store Sto
 	blobHash := digest.SHA256.Digester()
 	var out io.Writer = hb
 	if wantSize != 0 || l.LayerPath != "" {
-		out = &capWriter{w: hb, left: wantSize}
+		// At most wantSize bytes reach w; the blob is still counted and
+		// hashed to the end, so the mismatch names the size the store gives.
+		out = &ui.CapWriter{W: hb, Left: wantSize}
 	}
 	writers := []io.Writer{blobHash.Hash(), out}
 
@@ -144,26 +146,6 @@ func gunzipDigest(r io.Reader) (digest.Digest, error) {
 		return "", fmt.Errorf("decompressing gzip: %w", err)
 	}
 	return d.Digest(), nil
-}
-
-// capWriter passes at most left bytes to w and drops the rest, reporting
-// them written: the blob is still counted and hashed to the end, so the
-// mismatch names the size the store gives.
-type capWriter struct {
-	w    io.Writer
-	left int64
-}
-
-// Write implements io.Writer.
-func (c *capWriter) Write(p []byte) (int, error) {
-	k := min(int64(len(p)), c.left)
-	if k > 0 {
-		if _, err := c.w.Write(p[:k]); err != nil {
-			return 0, err
-		}
-		c.left -= k
-	}
-	return len(p), nil
 }
 
 // holdback passes writes through to w except the last holdbackSize bytes,

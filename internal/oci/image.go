@@ -13,6 +13,7 @@ import (
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/platform"
 )
 
 // Image is a nix2container image as a go-containerregistry v1.Image. Its
@@ -30,6 +31,7 @@ type Image struct {
 	layers   []*layer // one per JSON layer, duplicates included
 	manifest []byte
 	digest   v1.Hash
+	platform platform.Platform
 }
 
 var _ v1.Image = (*Image)(nil)
@@ -56,7 +58,10 @@ func NewImage(ctx context.Context, img *nix2container.Image, opts Options) (*Ima
 		return nil, err
 	}
 	opts.Store.Rules = rules.Rules
-	i := &Image{ctx: ctx, src: img, opts: opts, rules: rules, config: config, configID: hashOf(digest.FromBytes(config))}
+	i := &Image{ctx: ctx, src: img, opts: opts, rules: rules, config: config, configID: hashOf(digest.FromBytes(config)), platform: opts.Platform}
+	if i.platform == (platform.Platform{}) {
+		i.platform.Architecture = img.Arch
+	}
 	for n, l := range img.Layers {
 		size, err := l.BlobSize(opts.Store)
 		if err != nil {
@@ -106,6 +111,11 @@ func (i *Image) buildManifest() error {
 
 // Nix2container returns the nix2container image.
 func (i *Image) Nix2container() *nix2container.Image { return i.src }
+
+// Platform returns the platform an index lists the image under
+// (Options.Platform, or linux and the JSON's arch); its Architecture is ""
+// when neither names one.
+func (i *Image) Platform() platform.Platform { return i.platform }
 
 // Rules returns the tar rules the layers are made with: the store's own,
 // or those of the older nix2container that wrote the JSON.

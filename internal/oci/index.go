@@ -11,34 +11,24 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/specs-go"
 	ispec "github.com/opencontainers/image-spec/specs-go/v1"
-
-	"github.com/nanna-coder/build/internal/platform"
 )
-
-// Child is one image of a multi-arch index and its platform.
-type Child struct {
-	// Image is the image for Platform.
-	Image *Image
-	// Platform is the entry's platform, written into the index as spelled
-	// (with a variant only when it names one).
-	Platform platform.Platform
-}
 
 // Index is an OCI image index over images of different platforms, as a
 // go-containerregistry v1.ImageIndex.
 type Index struct {
-	children []Child
+	images   []*Image
 	manifest []byte
 	digest   v1.Hash
 }
 
 var _ v1.ImageIndex = (*Index)(nil)
 
-// NewIndex makes an OCI image index listing each child's manifest with its
-// platform, in the order given. Two children of the same platform are an
-// error.
-func NewIndex(children []Child) (*Index, error) {
-	if len(children) == 0 {
+// NewIndex makes an OCI image index listing each image's manifest with its
+// platform (Image.Platform: written as spelled, with a variant only when
+// the spelling names one), in the order given. Two images of the same
+// platform, or one without a platform, are an error.
+func NewIndex(images []*Image) (*Index, error) {
+	if len(images) == 0 {
 		return nil, errors.New("an index needs at least one image")
 	}
 	idx := ispec.Index{
@@ -46,17 +36,20 @@ func NewIndex(children []Child) (*Index, error) {
 		MediaType: ispec.MediaTypeImageIndex,
 	}
 	seen := map[string]bool{}
-	for _, c := range children {
-		ps := c.Platform.String()
+	for _, img := range images {
+		if img.platform.Architecture == "" {
+			return nil, fmt.Errorf("image %s has no platform: its JSON names no arch", img.ManifestDigest())
+		}
+		ps := img.platform.String()
 		if seen[ps] {
 			return nil, fmt.Errorf("two images for platform %s", ps)
 		}
 		seen[ps] = true
-		p := c.Platform.OCI()
+		p := img.platform.OCI()
 		idx.Manifests = append(idx.Manifests, ispec.Descriptor{
 			MediaType: ispec.MediaTypeImageManifest,
-			Digest:    c.Image.ManifestDigest(),
-			Size:      int64(len(c.Image.manifest)),
+			Digest:    img.ManifestDigest(),
+			Size:      int64(len(img.manifest)),
 			Platform:  &p,
 		})
 	}
@@ -64,11 +57,11 @@ func NewIndex(children []Child) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encoding index: %w", err)
 	}
-	return &Index{children: children, manifest: raw, digest: hashOf(digest.FromBytes(raw))}, nil
+	return &Index{images: images, manifest: raw, digest: hashOf(digest.FromBytes(raw))}, nil
 }
 
-// Children returns the images and platforms in index order.
-func (x *Index) Children() []Child { return x.children }
+// Images returns the images in index order.
+func (x *Index) Images() []*Image { return x.images }
 
 // IndexDigest returns the index's digest, what a registry reports for the
 // multi-arch tag.
@@ -93,9 +86,9 @@ func (x *Index) IndexManifest() (*v1.IndexManifest, error) {
 
 // Image implements v1.ImageIndex: the child with manifest digest h.
 func (x *Index) Image(h v1.Hash) (v1.Image, error) {
-	for _, c := range x.children {
-		if c.Image.digest == h {
-			return c.Image, nil
+	for _, img := range x.images {
+		if img.digest == h {
+			return img, nil
 		}
 	}
 	return nil, fmt.Errorf("index %s has no image %s", x.digest, h)

@@ -13,7 +13,7 @@ import (
 
 func TestIndex(t *testing.T) {
 	src := fixtures.Root(t)
-	var children []Child
+	var images []*Image
 	for key, name := range map[string]string{"amd64": "basic", "arm64": "edge"} {
 		n2c, _ := fixtures.Case(t, name)
 		p, err := platform.Parse(key)
@@ -21,13 +21,13 @@ func TestIndex(t *testing.T) {
 			t.Fatalf("Parse(%q) = %v, %v, want the case's arch %s", key, p, err, n2c.Arch)
 		}
 		// gzip: validate reads layers through gzip only.
-		img, err := NewImage(context.Background(), n2c, Options{Store: src, Gzip: true})
+		img, err := NewImage(context.Background(), n2c, Options{Store: src, Gzip: true, Platform: p})
 		if err != nil {
 			t.Fatal(err)
 		}
-		children = append(children, Child{Image: img, Platform: p})
+		images = append(images, img)
 	}
-	idx, err := NewIndex(children)
+	idx, err := NewIndex(images)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,12 +39,22 @@ func TestIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, d := range m.Manifests {
-		c := children[i]
-		if d.Digest.String() != c.Image.ManifestDigest().String() || d.Platform == nil || d.Platform.Architecture != c.Platform.Architecture || d.Platform.OS != "linux" {
-			t.Errorf("index entry %d = %s %+v, want %s %+v", i, d.Digest, d.Platform, c.Image.ManifestDigest(), c.Platform)
+		img := images[i]
+		if d.Digest.String() != img.ManifestDigest().String() || d.Platform == nil || d.Platform.Architecture != img.Platform().Architecture || d.Platform.OS != "linux" {
+			t.Errorf("index entry %d = %s %+v, want %s %+v", i, d.Digest, d.Platform, img.ManifestDigest(), img.Platform())
 		}
 	}
-	if _, err := NewIndex(append(children, children[0])); err == nil || !strings.Contains(err.Error(), "two images for platform") {
+	if _, err := NewIndex(append(images, images[0])); err == nil || !strings.Contains(err.Error(), "two images for platform") {
 		t.Errorf("NewIndex() with a platform twice = %v, want an error", err)
+	}
+	n2c, _ := fixtures.Case(t, "basic")
+	noArch := *n2c
+	noArch.Arch = ""
+	img, err := NewImage(context.Background(), &noArch, Options{Store: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewIndex([]*Image{img}); err == nil || !strings.Contains(err.Error(), "has no platform") {
+		t.Errorf("NewIndex() of an image whose JSON names no arch = %v, want an error", err)
 	}
 }

@@ -1,9 +1,13 @@
 package oci
 
-import "github.com/nanna-coder/build/internal/nix2container"
+import (
+	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/platform"
+)
 
-// Options say how an image's blobs are produced. The zero value streams
-// every layer as the JSON describes it, from the real /nix/store.
+// Options say how an image's blobs are produced, and which platform an
+// index lists it under. The zero value streams every layer as the JSON
+// describes it, from the real /nix/store.
 type Options struct {
 	// Gzip compresses the uncompressed (nix-built) layers with gzip as
 	// they stream, and names them application/vnd.oci.image.layer.v1.tar+gzip.
@@ -27,4 +31,8 @@ type Options struct {
 	// reader going away). It may be called concurrently, and more than
 	// once for a blob that is read again (a retried upload).
 	OnBlob func(index int, n int64, err error)
+	// Platform is the platform NewIndex lists the image under, as spelled
+	// (PlatformImage.Resolve); the zero value means linux and the JSON's
+	// arch, without a variant.
+	Platform platform.Platform
 }

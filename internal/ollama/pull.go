@@ -16,7 +16,7 @@ import (
 	"github.com/nanna-coder/build/internal/ui"
 )
 
-// PullOptions configure Store.Pull. The zero value is usable.
+// PullOptions configure ModelsDir.Pull. The zero value is usable.
 type PullOptions struct {
 	// Log receives one line per blob (cached, downloaded, resumed); nil
 	// means io.Discard.
@@ -44,24 +44,24 @@ type PullOptions struct {
 // call (PullOptions.Attempts) or the next one. The manifest is written
 // last, so a failed Pull leaves only whole, verified blobs and at most one
 // partial file.
-func (s Store) Pull(ctx context.Context, c *Client, n Name, opts PullOptions) (*Manifest, error) {
+func (d ModelsDir) Pull(ctx context.Context, c *Client, n Name, opts PullOptions) (*Manifest, error) {
 	m, err := c.Manifest(ctx, n)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(s.Dir, "blobs"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(d.Path, "blobs"), 0o755); err != nil {
 		return nil, fmt.Errorf("pulling %s: %w", n, err)
 	}
 	bar := ui.NewBar(ui.Or(opts.Log), opts.Progress, "pulling "+n.String(), m.Size(), ui.Decimal)
 	defer bar.Done()
 	for _, l := range m.Blobs() {
-		status, err := s.fetchBlob(ctx, c, n, l, opts, bar)
+		status, err := d.fetchBlob(ctx, c, n, l, opts, bar)
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(bar.Above(ui.Or(opts.Log)), "  %s %-9s %10s  %s\n", short(l.Digest), kind(l.MediaType), ui.DecimalBytes(l.Size), status)
+		fmt.Fprintf(bar.Above(ui.Or(opts.Log)), "  %s %-9s %10s  %s\n", "sha256:"+ui.Short(l.Hex()), kind(l.MediaType), ui.DecimalBytes(l.Size), status)
 	}
-	if err := s.WriteManifest(n, m); err != nil {
+	if err := d.WriteManifest(n, m); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -71,8 +71,8 @@ func (s Store) Pull(ctx context.Context, c *Client, n Name, opts PullOptions) (*
 var errStalled = errors.New("download stalled")
 
 // fetchBlob makes sure blob l is in s, downloading what is missing.
-func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts PullOptions, bar *ui.Bar) (string, error) {
-	final := s.BlobPath(l)
+func (d ModelsDir) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts PullOptions, bar *ui.Bar) (string, error) {
+	final := d.BlobPath(l)
 	if fi, err := os.Stat(final); err == nil && fi.Mode().IsRegular() && fi.Size() == l.Size {
 		bar.Add(l.Size)
 		return "cached", nil
@@ -89,7 +89,7 @@ func (s Store) fetchBlob(ctx context.Context, c *Client, n Name, l Layer, opts P
 	var counted int64 // bytes already shown on the bar
 	var resumed int64 = -1
 	for attempt := 1; ; attempt++ {
-		offset, err := s.download(ctx, c, n, l, partial, opts, bar, &counted)
+		offset, err := d.download(ctx, c, n, l, partial, opts, bar, &counted)
 		if resumed < 0 {
 			resumed = offset
 		}
@@ -137,7 +137,7 @@ func isLocal(err error) bool {
 // download runs one attempt: it re-hashes what partial holds, requests the
 // rest and appends it, and checks the digest once the blob is complete. It
 // returns the offset it resumed at.
-func (s Store) download(ctx context.Context, c *Client, n Name, l Layer, partial string, opts PullOptions, bar *ui.Bar, counted *int64) (int64, error) {
+func (d ModelsDir) download(ctx context.Context, c *Client, n Name, l Layer, partial string, opts PullOptions, bar *ui.Bar, counted *int64) (int64, error) {
 	f, err := os.OpenFile(partial, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return 0, localError{err}
@@ -236,14 +236,6 @@ func sizeOf(path string) int64 {
 		return fi.Size()
 	}
 	return 0
-}
-
-// short abbreviates a digest for a log line.
-func short(digest string) string {
-	if len(digest) > 19 {
-		return digest[:19]
-	}
-	return digest
 }
 
 // kind is the last part of a media type ("model", "template", …).

@@ -27,8 +27,8 @@ func newFake(t *testing.T) (*registrytest.Fake, registrytest.Model) {
 	return f, m
 }
 
-// checkStore checks that dir holds exactly m's blobs and manifest.
-func checkStore(t *testing.T, dir string, m registrytest.Model) {
+// checkModelsDir checks that dir holds exactly m's blobs and manifest.
+func checkModelsDir(t *testing.T, dir string, m registrytest.Model) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "manifests/registry.ollama.ai/library/tiny/latest"))
 	if err != nil || !bytes.Equal(raw, m.Manifest) {
@@ -72,26 +72,29 @@ func sorted(s []string) []string {
 
 func TestPull(t *testing.T) {
 	f, m := newFake(t)
-	store := Store{Dir: t.TempDir()}
+	models := ModelsDir{Path: t.TempDir()}
 	var log bytes.Buffer
 	opts := fastPull
 	opts.Log = &log
-	got, err := store.Pull(context.Background(), NewClient(f.URL), tinyName, opts)
+	got, err := models.Pull(context.Background(), NewClient(f.URL), tinyName, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got.Raw(), m.Manifest) {
 		t.Error("Pull returned other manifest bytes")
 	}
-	checkStore(t, store.Dir, m)
+	checkModelsDir(t, models.Path, m)
 	if n := strings.Count(log.String(), "downloaded"); n != 5 {
 		t.Errorf("log has %d downloads, want 5:\n%s", n, log.String())
+	}
+	if line := "  " + m.Config.Digest()[:len("sha256:")+12] + " config "; !strings.Contains(log.String(), line) {
+		t.Errorf("log has no line starting %q (the short digest, the kind):\n%s", line, log.String())
 	}
 
 	// Again: only the manifest is fetched.
 	before := len(f.Requests())
 	log.Reset()
-	if _, err := store.Pull(context.Background(), NewClient(f.URL), tinyName, opts); err != nil {
+	if _, err := models.Pull(context.Background(), NewClient(f.URL), tinyName, opts); err != nil {
 		t.Fatal(err)
 	}
 	if reqs := f.Requests()[before:]; len(reqs) != 1 || !strings.Contains(reqs[0].Path, "/manifests/") {
@@ -108,14 +111,14 @@ func TestPullResumesInOneCall(t *testing.T) {
 	f, m := newFake(t)
 	weights := m.Layers[0].Digest()
 	f.CutAfter(weights, 100_000, 50_000)
-	store := Store{Dir: t.TempDir()}
+	models := ModelsDir{Path: t.TempDir()}
 	var log bytes.Buffer
 	opts := fastPull
 	opts.Log = &log
-	if _, err := store.Pull(context.Background(), NewClient(f.URL), tinyName, opts); err != nil {
+	if _, err := models.Pull(context.Background(), NewClient(f.URL), tinyName, opts); err != nil {
 		t.Fatal(err)
 	}
-	checkStore(t, store.Dir, m)
+	checkModelsDir(t, models.Path, m)
 	var ranges []string
 	for _, r := range f.Requests() {
 		if strings.HasSuffix(r.Path, weights) {
@@ -134,26 +137,26 @@ func TestPullResumesNextCall(t *testing.T) {
 	f, m := newFake(t)
 	weights := m.Layers[0].Digest()
 	f.CutAfter(weights, 123_456)
-	store := Store{Dir: t.TempDir()}
+	models := ModelsDir{Path: t.TempDir()}
 	opts := fastPull
 	opts.Attempts = 1
-	_, err := store.Pull(context.Background(), NewClient(f.URL), tinyName, opts)
+	_, err := models.Pull(context.Background(), NewClient(f.URL), tinyName, opts)
 	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "run again to resume") {
 		t.Fatalf("Pull(cut) = %v, want a one-line error saying it resumes", err)
 	}
-	partial := filepath.Join(store.Dir, "blobs", "sha256-"+strings.TrimPrefix(weights, "sha256:")+"-partial")
+	partial := filepath.Join(models.Path, "blobs", "sha256-"+strings.TrimPrefix(weights, "sha256:")+"-partial")
 	if fi, err := os.Stat(partial); err != nil || fi.Size() != 123_456 {
 		t.Fatalf("partial file: %v, %v; want 123456 bytes", fi, err)
 	}
-	if _, err := os.Stat(filepath.Join(store.Dir, "manifests")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(models.Path, "manifests")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("manifest written after a failed pull: %v", err)
 	}
 	var log bytes.Buffer
 	opts.Log = &log
-	if _, err := store.Pull(context.Background(), NewClient(f.URL), tinyName, opts); err != nil {
+	if _, err := models.Pull(context.Background(), NewClient(f.URL), tinyName, opts); err != nil {
 		t.Fatal(err)
 	}
-	checkStore(t, store.Dir, m)
+	checkModelsDir(t, models.Path, m)
 	reqs := f.Requests()
 	found := false
 	for _, r := range reqs {
@@ -170,26 +173,26 @@ func TestPullRejectsBadBlob(t *testing.T) {
 	f, m := newFake(t)
 	weights := m.Layers[0].Digest()
 	f.Corrupt(weights)
-	store := Store{Dir: t.TempDir()}
-	_, err := store.Pull(context.Background(), NewClient(f.URL), tinyName, fastPull)
+	models := ModelsDir{Path: t.TempDir()}
+	_, err := models.Pull(context.Background(), NewClient(f.URL), tinyName, fastPull)
 	var de *DigestError
 	if !errors.As(err, &de) || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "do not match the digest") {
 		t.Fatalf("Pull(corrupt) = %v, want a one-line *DigestError", err)
 	}
-	assertDir(t, filepath.Join(store.Dir, "blobs"), []string{"sha256-" + strings.TrimPrefix(m.Config.Digest(), "sha256:")})
-	if _, err := os.Stat(filepath.Join(store.Dir, "manifests")); !errors.Is(err, os.ErrNotExist) {
+	assertDir(t, filepath.Join(models.Path, "blobs"), []string{"sha256-" + strings.TrimPrefix(m.Config.Digest(), "sha256:")})
+	if _, err := os.Stat(filepath.Join(models.Path, "manifests")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("manifest written after a failed pull: %v", err)
 	}
 }
 
 func TestPullNotFound(t *testing.T) {
 	f, _ := newFake(t)
-	store := Store{Dir: t.TempDir()}
-	_, err := store.Pull(context.Background(), NewClient(f.URL), Name{DefaultHost, DefaultNamespace, "tiny", "nope"}, fastPull)
+	models := ModelsDir{Path: t.TempDir()}
+	_, err := models.Pull(context.Background(), NewClient(f.URL), Name{DefaultHost, DefaultNamespace, "tiny", "nope"}, fastPull)
 	if !errors.Is(err, ErrNotFound) || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("Pull(unknown tag) = %v, want ErrNotFound in one line", err)
 	}
-	if entries, _ := os.ReadDir(store.Dir); len(entries) != 0 {
+	if entries, _ := os.ReadDir(models.Path); len(entries) != 0 {
 		t.Errorf("Pull(unknown tag) wrote %v", entries)
 	}
 }
@@ -197,18 +200,18 @@ func TestPullNotFound(t *testing.T) {
 func TestPullWithToken(t *testing.T) {
 	f, m := newFake(t)
 	f.RequireToken("s3cret")
-	store := Store{Dir: t.TempDir()}
-	if _, err := store.Pull(context.Background(), NewClient(f.URL), tinyName, fastPull); err != nil {
+	models := ModelsDir{Path: t.TempDir()}
+	if _, err := models.Pull(context.Background(), NewClient(f.URL), tinyName, fastPull); err != nil {
 		t.Fatal(err)
 	}
-	checkStore(t, store.Dir, m)
+	checkModelsDir(t, models.Path, m)
 }
 
 func TestPullCancelled(t *testing.T) {
 	f, _ := newFake(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := (Store{Dir: t.TempDir()}).Pull(ctx, NewClient(f.URL), tinyName, fastPull); !errors.Is(err, context.Canceled) {
+	if _, err := (ModelsDir{Path: t.TempDir()}).Pull(ctx, NewClient(f.URL), tinyName, fastPull); !errors.Is(err, context.Canceled) {
 		t.Errorf("Pull(cancelled) = %v", err)
 	}
 }
@@ -220,7 +223,7 @@ func TestPullStalled(t *testing.T) {
 	f.HangAfter(m.Layers[0].Digest(), 1000)
 	opts := fastPull
 	opts.Attempts, opts.StallTimeout = 2, 100*time.Millisecond
-	_, err := (Store{Dir: t.TempDir()}).Pull(context.Background(), NewClient(f.URL), tinyName, opts)
+	_, err := (ModelsDir{Path: t.TempDir()}).Pull(context.Background(), NewClient(f.URL), tinyName, opts)
 	// The second attempt resumed at 1000 bytes and got 1000 more.
 	if !errors.Is(err, errStalled) || !strings.Contains(err.Error(), "nothing received for 100ms") || !strings.Contains(err.Error(), "2.0 kB kept in") {
 		t.Errorf("Pull(stalled) = %v", err)

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/nanna-coder/build/internal/flock"
 )
 
 // writerEnv names the cache directory a writer process writes records to.
@@ -168,7 +170,7 @@ func TestRunConcurrentProcesses(t *testing.T) {
 }
 
 func TestWriteRemovesDeadWritersTemps(t *testing.T) {
-	if runtime.GOOS == "windows" {
+	if !flock.Supported {
 		t.Skip("no flock: temporary files are kept")
 	}
 	dir := t.TempDir()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/config"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/oci"
 	"github.com/nanna-coder/build/internal/push"
 )
 
@@ -72,7 +73,7 @@ func (p *Project) pushImage(ctx context.Context, img *nix2container.Image, refs 
 // platforms, written PLATFORM=PATH,PLATFORM=PATH
 // (amd64=/nix/store/…-image.json,arm64=/nix/store/…-image.json).
 func (p *Project) PushIndex(ctx context.Context, refs []string, platforms string, opts PushOptions) (push.Result, error) {
-	var entries []push.Entry
+	var entries []oci.PlatformImage
 	for _, item := range SplitList(platforms) {
 		key, path, ok := strings.Cut(item, "=")
 		if !ok || key == "" || path == "" {
@@ -82,7 +83,7 @@ func (p *Project) PushIndex(ctx context.Context, refs []string, platforms string
 		if err != nil {
 			return push.Result{}, err
 		}
-		entries = append(entries, push.Entry{Platform: key, Image: img})
+		entries = append(entries, oci.PlatformImage{Platform: key, Image: img})
 	}
 	res, err := push.Index(ctx, entries, refs, p.pushOptions(opts))
 	return res, pushError(err)

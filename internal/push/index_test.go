@@ -11,6 +11,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/oci"
 )
 
 func TestPushIndex(t *testing.T) {
@@ -20,7 +21,7 @@ func TestPushIndex(t *testing.T) {
 	arm, wantArm := fixtures.Case(t, "edge")
 	ref := host + "/nanna/multi:latest"
 	var log bytes.Buffer
-	res, err := Index(context.Background(), []Entry{{"amd64", amd}, {"linux/arm64", arm}}, []string{ref}, Options{Store: src, Log: &log})
+	res, err := Index(context.Background(), []oci.PlatformImage{{Platform: "amd64", Image: amd}, {Platform: "linux/arm64", Image: arm}}, []string{ref}, Options{Store: src, Log: &log})
 	if err != nil {
 		t.Fatalf("Index() = %v", err)
 	}
@@ -57,7 +58,7 @@ func TestPushIndex(t *testing.T) {
 		t.Errorf("summary = %q, want the index and its platforms", log.String())
 	}
 	// Pushing the index again sends nothing.
-	res, err = Index(context.Background(), []Entry{{"amd64", amd}, {"arm64", arm}}, []string{host + "/nanna/multi:v2"}, Options{Store: src})
+	res, err = Index(context.Background(), []oci.PlatformImage{{Platform: "amd64", Image: amd}, {Platform: "arm64", Image: arm}}, []string{host + "/nanna/multi:v2"}, Options{Store: src})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,14 +72,14 @@ func TestPushIndexChecksPlatforms(t *testing.T) {
 	arm, _ := fixtures.Case(t, "edge")
 	tests := []struct {
 		name    string
-		entries []Entry
+		entries []oci.PlatformImage
 		wantErr string
 	}{
-		{"arch differs from the key", []Entry{{"amd64", amd}, {"arm64", amd}}, "the image JSON is for amd64, not arm64"},
-		{"same platform twice", []Entry{{"amd64", amd}, {"x86_64", amd}}, "two images for platform linux/amd64"},
-		{"JSON without arch", []Entry{{"amd64", &nix2container.Image{Version: 1}}}, "has no arch"},
+		{"arch differs from the key", []oci.PlatformImage{{Platform: "amd64", Image: amd}, {Platform: "arm64", Image: amd}}, "the image JSON is for amd64, not arm64"},
+		{"same platform twice", []oci.PlatformImage{{Platform: "amd64", Image: amd}, {Platform: "x86_64", Image: amd}}, "two images for platform linux/amd64"},
+		{"JSON without arch", []oci.PlatformImage{{Platform: "amd64", Image: &nix2container.Image{Version: 1}}}, "has no arch"},
 		{"no images", nil, "no images"},
-		{"bad platform", []Entry{{"linux/arm/seven", arm}}, `unknown platform "linux/arm/seven": want arm64 (aarch64, aarch64-linux, arm64/v8)`},
+		{"bad platform", []oci.PlatformImage{{Platform: "linux/arm/seven", Image: arm}}, `unknown platform "linux/arm/seven": want arm64 (aarch64, aarch64-linux, arm64/v8)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,7 +101,7 @@ func TestPushIndexNixSystems(t *testing.T) {
 	host, _ := testRegistry(t, nil)
 	amd, _ := fixtures.Case(t, "basic")
 	arm, _ := fixtures.Case(t, "edge")
-	res, err := Index(context.Background(), []Entry{{"x86_64-linux", amd}, {"aarch64-linux", arm}}, []string{host + "/nanna/multi:nix"}, Options{Store: fixtures.Root(t)})
+	res, err := Index(context.Background(), []oci.PlatformImage{{Platform: "x86_64-linux", Image: amd}, {Platform: "aarch64-linux", Image: arm}}, []string{host + "/nanna/multi:nix"}, Options{Store: fixtures.Root(t)})
 	if err != nil {
 		t.Fatalf("Index(x86_64-linux, aarch64-linux) = %v", err)
 	}
@@ -110,31 +111,5 @@ func TestPushIndexNixSystems(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"linux/amd64", "linux/arm64"}, got); diff != "" {
 		t.Errorf("index platforms mismatch (-want +got):\n%s", diff)
-	}
-}
-
-func TestEntryPlatform(t *testing.T) {
-	tests := []struct {
-		key, arch, want, wantErr string
-	}{
-		{"amd64", "amd64", "linux/amd64", ""},
-		{"x86_64-linux", "amd64", "linux/amd64", ""},
-		{"linux/arm64", "arm64", "linux/arm64", ""},
-		{"aarch64", "arm64", "linux/arm64", ""},
-		{"aarch64-linux", "arm64", "linux/arm64", ""},
-		{"linux/arm64/v8", "arm64", "linux/arm64/v8", ""},
-		{"arm64", "aarch64", "linux/arm64", ""},
-		{"armv7l", "arm", "linux/arm/v7", ""},
-		{"arm", "arm", "linux/arm", ""},
-		{"arm64", "amd64", "", "the image JSON is for amd64, not arm64"},
-		{"arm64", "mips", "", "the image JSON is for mips, not arm64"},
-		{"amd64", "", "", "has no arch"},
-		{"mips", "mips", "", "unknown platform"},
-	}
-	for _, tt := range tests {
-		p, err := entryPlatform(Entry{tt.key, &nix2container.Image{Arch: tt.arch}})
-		if (tt.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) || (err == nil && p.String() != tt.want) {
-			t.Errorf("entryPlatform(%q, arch %q) = %v, %v, want %s, error %q", tt.key, tt.arch, p, err, tt.want, tt.wantErr)
-		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/opencontainers/go-digest"
 
 	"github.com/nanna-coder/build/internal/fixtures"
+	"github.com/nanna-coder/build/internal/oci"
 	"github.com/nanna-coder/build/internal/registrytest"
 	"github.com/nanna-coder/build/internal/testenv"
 )
@@ -128,7 +129,7 @@ func TestIntegrationPushIndex(t *testing.T) {
 	amd, wantAmd := fixtures.Case(t, "basic")
 	arm, wantArm := fixtures.Case(t, "edge")
 	ref := host + "/nanna/multi:latest"
-	res, err := Index(context.Background(), []Entry{{"amd64", amd}, {"arm64", arm}}, []string{ref}, Options{})
+	res, err := Index(context.Background(), []oci.PlatformImage{{Platform: "amd64", Image: amd}, {Platform: "arm64", Image: arm}}, []string{ref}, Options{})
 	if err != nil {
 		t.Fatalf("Index() = %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/fixtures"
 	"github.com/nanna-coder/build/internal/nix2container"
+	"github.com/nanna-coder/build/internal/oci"
 )
 
 func TestPushOlderRules(t *testing.T) {
@@ -85,7 +86,7 @@ func TestPushIndexOlderRules(t *testing.T) {
 	arm, _ := fixtures.Case(t, "edge")
 	arm = fixtures.OlderRules(t, arm, src, older.Rules)
 	var log bytes.Buffer
-	res, err := Index(context.Background(), []Entry{{"amd64", amd}, {"arm64", arm}}, []string{host + "/nanna/multi:old"}, Options{Store: src, Log: &log})
+	res, err := Index(context.Background(), []oci.PlatformImage{{Platform: "amd64", Image: amd}, {Platform: "arm64", Image: arm}}, []string{host + "/nanna/multi:old"}, Options{Store: src, Log: &log})
 	if err != nil {
 		t.Fatalf("Index() with an older-rules arm64 JSON = %v", err)
 	}

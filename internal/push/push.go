@@ -31,7 +31,7 @@ func Image(ctx context.Context, img *nix2container.Image, refs []string, opts Op
 	res, err := pushImage(ctx, img, refs, opts)
 	res.Elapsed = time.Since(start)
 	if err != nil {
-		return res, fmt.Errorf("pushing %s: %w", describe(refs, img.Source), err)
+		return res, fmt.Errorf("pushing %s: %w", describe(refs, img.File), err)
 	}
 	report(opts, res)
 	return res, nil

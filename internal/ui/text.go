@@ -60,3 +60,26 @@ func (c *CountingWriter) Write(p []byte) (int, error) {
 	c.N += int64(n)
 	return n, err
 }
+
+// CapWriter passes the first Left bytes written through it to W and drops
+// the rest, reporting them written, so that a stream longer than expected
+// still runs to its end (to be hashed and diagnosed) without overfilling W.
+type CapWriter struct {
+	// W receives at most Left bytes.
+	W io.Writer
+	// Left is how many more bytes W may receive.
+	Left int64
+}
+
+// Write implements io.Writer.
+func (c *CapWriter) Write(p []byte) (int, error) {
+	k := min(int64(len(p)), c.Left)
+	if k > 0 {
+		n, err := c.W.Write(p[:k])
+		c.Left -= int64(n)
+		if err != nil {
+			return n, err
+		}
+	}
+	return len(p), nil
+}

@@ -82,3 +82,20 @@ func TestCountingWriter(t *testing.T) {
 		t.Errorf("N = %d, want 5 (2 + the 3 accepted)", cw.N)
 	}
 }
+
+func TestCapWriter(t *testing.T) {
+	var b bytes.Buffer
+	cw := &CapWriter{W: &b, Left: 5}
+	for _, s := range []string{"abc", "defg", "hi"} {
+		if n, err := cw.Write([]byte(s)); n != len(s) || err != nil {
+			t.Errorf("Write(%q) = %d, %v; want every byte reported written", s, n, err)
+		}
+	}
+	if b.String() != "abcde" || cw.Left != 0 {
+		t.Errorf("W got %q, Left %d; want abcde, 0", b.String(), cw.Left)
+	}
+	failing := &CapWriter{W: shortWriter{max: 2}, Left: 10}
+	if n, err := failing.Write([]byte("abcd")); n != 2 || err == nil || failing.Left != 8 {
+		t.Errorf("Write to a failing writer = %d, %v (Left %d); want 2, its error, 8", n, err, failing.Left)
+	}
+}

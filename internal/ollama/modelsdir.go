@@ -10,43 +10,43 @@ import (
 	"github.com/nanna-coder/build/internal/narhash"
 )
 
-// Store is an Ollama models directory (OLLAMA_MODELS): the manifest of
+// ModelsDir is an Ollama models directory (OLLAMA_MODELS): the manifest of
 // name at manifests/<host>/<namespace>/<model>/<tag>, byte for byte as the
 // registry sent it, and blobs at blobs/sha256-<hex>. A blob file exists
 // under its final name only once its contents matched its digest; a
 // download in progress is blobs/sha256-<hex>-partial.
-type Store struct {
-	// Dir is the directory.
-	Dir string
+type ModelsDir struct {
+	// Path is the directory.
+	Path string
 }
 
 // BlobPath is where the blob l lives.
-func (s Store) BlobPath(l Layer) string { return filepath.Join(s.Dir, "blobs", l.BlobFile()) }
+func (d ModelsDir) BlobPath(l Layer) string { return filepath.Join(d.Path, "blobs", l.BlobFile()) }
 
 // ManifestFile is where the manifest of n lives.
-func (s Store) ManifestFile(n Name) string {
-	return filepath.Join(s.Dir, filepath.FromSlash(n.ManifestPath()))
+func (d ModelsDir) ManifestFile(n Name) string {
+	return filepath.Join(d.Path, filepath.FromSlash(n.ManifestPath()))
 }
 
 // ReadManifest reads and parses the stored manifest of n.
-func (s Store) ReadManifest(n Name) (*Manifest, error) {
-	raw, err := os.ReadFile(s.ManifestFile(n))
+func (d ModelsDir) ReadManifest(n Name) (*Manifest, error) {
+	raw, err := os.ReadFile(d.ManifestFile(n))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("reading manifest of %s: %s has no %s (is it an Ollama models directory holding %s?)", n, s.Dir, n.ManifestPath(), n)
+			return nil, fmt.Errorf("reading manifest of %s: %s has no %s (is it an Ollama models directory holding %s?)", n, d.Path, n.ManifestPath(), n)
 		}
 		return nil, fmt.Errorf("reading manifest of %s: %w", n, err)
 	}
 	m, err := ParseManifest(raw)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", s.ManifestFile(n), err)
+		return nil, fmt.Errorf("reading %s: %w", d.ManifestFile(n), err)
 	}
 	return m, nil
 }
 
 // WriteManifest stores m's raw bytes as the manifest of n, atomically.
-func (s Store) WriteManifest(n Name, m *Manifest) error {
-	p := s.ManifestFile(n)
+func (d ModelsDir) WriteManifest(n Name, m *Manifest) error {
+	p := d.ManifestFile(n)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("writing manifest of %s: %w", n, err)
 	}
@@ -77,18 +77,18 @@ func (s Store) WriteManifest(n Name, m *Manifest) error {
 // symlinked blobs are followed. Every blob is checked against its digest
 // while it is read, on a second core, and a mismatch fails the hash with a
 // *DigestError.
-func (s Store) Files(n Name, m *Manifest) ([]narhash.File, error) {
+func (d ModelsDir) Files(n Name, m *Manifest) ([]narhash.File, error) {
 	files := []narhash.File{{
 		Path: n.ManifestPath(),
 		Size: int64(len(m.Raw())),
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytesReader(m.Raw())), nil },
 	}}
 	for _, l := range m.Blobs() {
-		p := s.BlobPath(l)
+		p := d.BlobPath(l)
 		fi, err := os.Stat(p)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("blob %s of %s is missing from %s", l.Digest, n, filepath.Join(s.Dir, "blobs"))
+				return nil, fmt.Errorf("blob %s of %s is missing from %s", l.Digest, n, filepath.Join(d.Path, "blobs"))
 			}
 			return nil, err
 		}
