@@ -2,13 +2,10 @@ package project
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"sync"
 
-	"github.com/distribution/reference"
-
 	"github.com/nanna-coder/build/internal/config"
+	"github.com/nanna-coder/build/internal/imageref"
 	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
@@ -66,7 +63,7 @@ func (p *Project) LoadAll(ctx context.Context) ([]Loaded, error) {
 // tag latest by default). When the name is one of the configured images',
 // its registry references are added as they are for a build.
 func (p *Project) LoadJSON(ctx context.Context, path, ref string) (load.Result, error) {
-	name, tag, err := splitRef(ref)
+	name, tag, err := imageref.Parse(ref)
 	if err != nil {
 		return load.Result{}, err
 	}
@@ -124,17 +121,4 @@ func (p *Project) related() []string {
 		refs = append(refs, p.Config.Refs(img, "", "")...)
 	}
 	return refs
-}
-
-// splitRef checks a name[:tag] reference.
-func splitRef(ref string) (name, tag string, err error) {
-	named, err := reference.ParseNormalizedNamed(ref)
-	if err != nil || strings.Contains(ref, "@") {
-		return "", "", fmt.Errorf("invalid image reference %q: want name:tag, such as nanna-coder-ollama:latest", ref)
-	}
-	tag = "latest"
-	if t, ok := named.(reference.Tagged); ok {
-		tag = t.Tag()
-	}
-	return reference.FamiliarName(named), tag, nil
 }

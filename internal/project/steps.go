@@ -10,6 +10,7 @@ import (
 	"github.com/opencontainers/go-digest"
 
 	"github.com/nanna-coder/build/internal/engine"
+	"github.com/nanna-coder/build/internal/imageref"
 	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/nixbuild"
@@ -34,7 +35,7 @@ func (p *Project) Reopen(key, path, ref string) (Built, error) {
 	if err != nil {
 		return Built{}, err
 	}
-	name, tag, err := splitRef(ref)
+	name, tag, err := imageref.Parse(ref)
 	if err != nil {
 		return Built{}, err
 	}

@@ -157,7 +157,7 @@ func TestLoadJSON(t *testing.T) {
 	}{
 		{"configured image gets its registry tag", "nanna-coder-harness:dev", []string{"nanna-coder-harness:dev", "ghcr.io/local/nanna-coder/harness:dev"}, ""},
 		{"tag defaults to latest", "scratch/app", []string{"scratch/app:latest"}, ""},
-		{"digest references are refused", "app@sha256:ab46c61a16ccc87599baa837cb8820390c21581dd52f174dea18586c1eb17adb", nil, "want name:tag"},
+		{"digest references are refused", "app@sha256:ab46c61a16ccc87599baa837cb8820390c21581dd52f174dea18586c1eb17adb", nil, "want name[:tag]"},
 		{"invalid reference", "Bad Ref", nil, "invalid image reference"},
 	}
 	for _, tt := range tests {
