@@ -63,20 +63,20 @@ func (p *Project) Build(ctx context.Context, keys ...string) ([]Built, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.each(imgs, func(img config.Image) (Built, error) { return p.build(ctx, img) })
+	return each(imgs, func(img config.Image) (Built, error) { return p.build(ctx, img) })
 }
 
-// each calls f for every image, at most buildLimit at a time, and returns
+// each calls f for every item, at most buildLimit at a time, and returns
 // the results in order with every failure joined.
-func (p *Project) each(imgs []config.Image, f func(config.Image) (Built, error)) ([]Built, error) {
-	out := make([]Built, len(imgs))
-	errs := make([]error, len(imgs))
+func each[T any](items []T, f func(T) (Built, error)) ([]Built, error) {
+	out := make([]Built, len(items))
+	errs := make([]error, len(items))
 	var g errgroup.Group
 	g.SetLimit(buildLimit)
-	for i, img := range imgs {
+	for i, item := range items {
 		g.Go(func() error {
-			out[i], errs[i] = f(img)
-			return nil // every image gets its chance; errs keeps the failures
+			out[i], errs[i] = f(item)
+			return nil // every item gets its chance; errs keeps the failures
 		})
 	}
 	g.Wait() //nolint:errcheck // the goroutines return nil
@@ -87,10 +87,7 @@ func (p *Project) each(imgs []config.Image, f func(config.Image) (Built, error))
 func (p *Project) build(ctx context.Context, img config.Image) (Built, error) {
 	b, err := p.buildInstallable(ctx, p.installable(img.Attr))
 	b.Config = img
-	if err != nil {
-		return b, err
-	}
-	return b, nil
+	return b, err
 }
 
 // buildInstallable builds installable, whose output must be a

@@ -33,7 +33,7 @@ func (p *Project) Load(ctx context.Context, keys ...string) ([]Loaded, error) {
 	for i, img := range imgs {
 		index[img.Key] = i
 	}
-	_, err = p.each(imgs, func(img config.Image) (Built, error) {
+	_, err = each(imgs, func(img config.Image) (Built, error) {
 		if m := p.Config.Loading.Method; m != config.MethodNative {
 			// nix2container's own skopeo script, for whoever needs the old path.
 			loading.Lock()
