@@ -15,7 +15,6 @@ import (
 // configNix is the repository's configuration file.
 const configNix = "../../nix/container-config.nix"
 
-
 // requireNix skips the test when nix is not on PATH, unless CI=true.
 func requireNix(t *testing.T) {
 	t.Helper()
