@@ -103,7 +103,8 @@ func (l *lexer) code(interpolation bool) error {
 	return nil
 }
 
-// str lexes a string that opens with quote (`"` or `”`).
+// str lexes a string that opens with quote: a double quote, or two
+// single quotes for an indented string.
 func (l *lexer) str(quote string) error {
 	line := l.line
 	l.pos += len(quote)
