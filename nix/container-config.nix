@@ -13,7 +13,10 @@
   must be kept in step with it (an integration test compares the two).
   Environment variables are read with builtins.getEnv, which sees the
   environment only in impure evaluation; pure evaluation (a flake) gets
-  the defaults.
+  the defaults. Name each variable with a string literal
+  (`getEnv "NAME" default` or `builtins.getEnv "NAME"`) and import no
+  other file: `mage ci` reads the names from this file's text for its
+  cache key, and refuses a name it cannot read.
 */
 let
   /** The value of environment variable `name`, or `default` when it is
@@ -21,16 +24,6 @@ let
   getEnv = name: default:
     let value = builtins.getEnv name;
     in if value == "" then default else value;
-in
-{
-  /** Where images are pushed and which name prefix they get there:
-      `<url>/<repository, lower-cased>/<image short name>:<tag>`. */
-  registry = {
-    /** Registry host, without scheme. */
-    url = getEnv "CONTAINER_REGISTRY" "ghcr.io";
-    /** GitHub-style `owner/name`; set by GitHub Actions. */
-    repository = getEnv "GITHUB_REPOSITORY" "local/nanna-coder";
-  };
 
   /** Image names (buildImage's `name`). The attribute name is the key used
       on the command line (`mage load:image ollama`); the flake attribute
@@ -45,6 +38,37 @@ in
       llama3 = "nanna-coder-ollama-llama3";
       mistral = "nanna-coder-ollama-mistral";
       gemma = "nanna-coder-ollama-gemma";
+    };
+  };
+
+  /** The smoke command of the Ollama images: it runs without a server. */
+  ollamaVersion = [ "ollama" "--version" ];
+in
+{
+  /** Where images are pushed and which name prefix they get there:
+      `<url>/<repository, lower-cased>/<image short name>:<tag>`. */
+  registry = {
+    /** Registry host, without scheme. */
+    url = getEnv "CONTAINER_REGISTRY" "ghcr.io";
+    /** GitHub-style `owner/name`; set by GitHub Actions. */
+    repository = getEnv "GITHUB_REPOSITORY" "local/nanna-coder";
+  };
+
+  /** Image names, defined in the let above so smoke.commands can use them. */
+  inherit images;
+
+  /** Smoke tests (`mage smoke`, a step of `mage ci`): each image is run
+      once, without network, with its Cmd replaced by a command; the test
+      passes when the command exits 0 within timeoutSeconds. */
+  smoke = {
+    /** Time limit for one image's smoke command. */
+    timeoutSeconds = 60;
+    /** The command per image, keyed like `images` (models under
+        `models`); every image needs one, and [ ] means no smoke test. */
+    commands = {
+      harness = [ "harness" "--help" ];
+      ollama = ollamaVersion;
+      models = builtins.mapAttrs (_: _: ollamaVersion) images.models;
     };
   };
 

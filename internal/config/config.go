@@ -25,6 +25,11 @@ type Config struct {
 	Tags Tags
 	// Loading says how images are loaded into a container engine.
 	Loading Loading
+	// Env names every environment variable the configuration was read
+	// with, sorted: those the file reads (see EnvVars) and those Defaults
+	// reads. Their values, with the file, decide the configuration, so a
+	// cache of results derived from it keys on them.
+	Env []string
 }
 
 // Registry is the registry images are pushed to (registry.* in the file).
@@ -51,6 +56,11 @@ type Image struct {
 	Short string
 	// Model is true for the Ollama images with a model baked in.
 	Model bool
+	// Smoke is the smoke test's command (smoke.commands.* in the file),
+	// run in place of the image's Cmd; nil means no smoke test.
+	Smoke []string
+	// SmokeTimeout bounds the smoke command (smoke.timeoutSeconds).
+	SmokeTimeout time.Duration
 }
 
 // Tags are the tag settings (tags.* in the file).

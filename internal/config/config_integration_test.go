@@ -15,9 +15,6 @@ import (
 // configNix is the repository's configuration file.
 const configNix = "../../nix/container-config.nix"
 
-// envVars are the variables container-config.nix reads.
-var envVars = []string{"CONTAINER_REGISTRY", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_REF_NAME", "VERSION", "CONTAINER_LOAD_VERBOSE"}
-
 // requireNix skips the test when nix is not on PATH, unless CI=true.
 func requireNix(t *testing.T) {
 	t.Helper()
@@ -54,7 +51,7 @@ func TestIntegrationDefaultsMatchNix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, v := range envVars {
+			for _, v := range Defaults(nil).Env {
 				t.Setenv(v, tt.env[v]) // "" is unset for both sides
 			}
 			data, err := nixbuild.EvalFile(context.Background(), configNix, nixbuild.Options{})
@@ -65,6 +62,7 @@ func TestIntegrationDefaultsMatchNix(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse(%s) = %v", data, err)
 			}
+			got.Env = fileVars(t)
 			if diff := cmp.Diff(Defaults(mapEnv(tt.env)), got); diff != "" {
 				t.Errorf("nix eval of %s differs from Defaults (-Defaults +nix):\n%s", configNix, diff)
 			}
@@ -72,9 +70,49 @@ func TestIntegrationDefaultsMatchNix(t *testing.T) {
 	}
 }
 
+// fileVars returns the variables the configuration file reads.
+func fileVars(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile(configNix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars, err := EnvVars(src)
+	if err != nil {
+		t.Fatalf("EnvVars(%s) = %v", configNix, err)
+	}
+	return vars
+}
+
+// TestIntegrationEnvVarsAreRead proves that Nix's evaluation of the file
+// depends on each variable EnvVars lists: setting it changes the JSON.
+func TestIntegrationEnvVarsAreRead(t *testing.T) {
+	requireNix(t)
+	vars := fileVars(t)
+	for _, v := range vars {
+		t.Setenv(v, "")
+	}
+	eval := func() string {
+		t.Helper()
+		data, err := nixbuild.EvalFile(context.Background(), configNix, nixbuild.Options{})
+		if err != nil {
+			t.Fatalf("EvalFile(%s) = %v", configNix, err)
+		}
+		return string(data)
+	}
+	base := eval()
+	for _, v := range vars {
+		t.Setenv(v, "true") // a value no default has
+		if eval() == base {
+			t.Errorf("setting %s=true leaves the evaluation of %s unchanged; EnvVars lists a variable the file does not read", v, configNix)
+		}
+		t.Setenv(v, "")
+	}
+}
+
 func TestIntegrationLoad(t *testing.T) {
 	requireNix(t)
-	for _, v := range envVars {
+	for _, v := range Defaults(nil).Env {
 		t.Setenv(v, "")
 	}
 	t.Setenv("GITHUB_SHA", "abc123")

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -14,9 +15,9 @@ func TestLookup(t *testing.T) {
 		want Image
 		err  string
 	}{
-		{key: "ollama", want: Image{Key: "ollama", Name: "nanna-coder-ollama", Attr: "ollamaImage", Short: "ollama"}},
-		{key: "harness", want: Image{Key: "harness", Name: "nanna-coder-harness", Attr: "harnessImage", Short: "harness"}},
-		{key: "qwen3", want: Image{Key: "qwen3", Name: "nanna-coder-ollama-qwen3", Attr: "qwen3-container", Short: "ollama-qwen3", Model: true}},
+		{key: "ollama", want: Image{Key: "ollama", Name: "nanna-coder-ollama", Attr: "ollamaImage", Short: "ollama", Smoke: []string{"ollama", "--version"}, SmokeTimeout: time.Minute}},
+		{key: "harness", want: Image{Key: "harness", Name: "nanna-coder-harness", Attr: "harnessImage", Short: "harness", Smoke: []string{"harness", "--help"}, SmokeTimeout: time.Minute}},
+		{key: "qwen3", want: Image{Key: "qwen3", Name: "nanna-coder-ollama-qwen3", Attr: "qwen3-container", Short: "ollama-qwen3", Model: true, Smoke: []string{"ollama", "--version"}, SmokeTimeout: time.Minute}},
 		{key: "foo", err: `unknown image "foo": known images are gemma, harness, llama3, mistral, ollama, qwen3`},
 		{key: "nanna-coder-ollama", err: `unknown image "nanna-coder-ollama": known images are gemma, harness, llama3, mistral, ollama, qwen3`},
 		{key: "", err: `unknown image "": known images are gemma, harness, llama3, mistral, ollama, qwen3`},

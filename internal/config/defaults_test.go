@@ -1,15 +1,26 @@
 package config
 
 import (
+	"os"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
 
+// TestDefaultsMatchesEvalJSON compares Defaults with the file's JSON and
+// the variables its text reads (the integration tests evaluate the file
+// with Nix).
 func TestDefaultsMatchesEvalJSON(t *testing.T) {
 	want, err := Parse([]byte(evalJSON))
 	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(configNixFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Env, err = EnvVars(src); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want, Defaults(nil)); diff != "" {
@@ -71,5 +82,17 @@ func TestDefaults(t *testing.T) {
 	}
 	if base.Loading.Retries.Delay != 5*time.Second || base.Loading.Timeout != 300*time.Second {
 		t.Errorf("Defaults() loading = %+v", base.Loading)
+	}
+}
+
+// TestDefaultsCommandsAreCopies checks that changing one image's smoke
+// command leaves the others' alone (the Ollama images share one).
+func TestDefaultsCommandsAreCopies(t *testing.T) {
+	c := Defaults(nil)
+	c.Images[1].Smoke[0] = "changed"
+	for _, img := range c.Images[2:] {
+		if img.Smoke[0] != "ollama" {
+			t.Errorf("Defaults(): changing %s's smoke command changed %s's to %q", c.Images[1].Key, img.Key, img.Smoke)
+		}
 	}
 }

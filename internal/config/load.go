@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 
 	"github.com/nanna-coder/build/internal/nixbuild"
 )
@@ -19,7 +20,9 @@ import (
 //
 // Nix reads environment variables itself, from its own process
 // environment; getenv is only used for the defaults and should describe
-// the same environment (os.Getenv).
+// the same environment (os.Getenv). Config.Env lists the variables read:
+// from the file's text (see EnvVars) when it was evaluated, Defaults'
+// otherwise; a variable name EnvVars cannot read is an error.
 func Load(ctx context.Context, file string, eval nixbuild.Evaluator, getenv func(string) string) (Config, error) {
 	_, err := os.Stat(file)
 	switch {
@@ -39,7 +42,27 @@ func Load(ctx context.Context, file string, eval nixbuild.Evaluator, getenv func
 	if err != nil {
 		return Config{}, fmt.Errorf("reading %s: %w", file, err)
 	}
+	if c.Env, err = fileEnv(file); err != nil {
+		return Config{}, err
+	}
 	return c, nil
+}
+
+// fileEnv lists the variables file reads (EnvVars) and those Defaults
+// reads, which are the same unless the file is out of step with them; a
+// variable too many only makes a cache key stricter.
+func fileEnv(file string) ([]string, error) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	names, err := EnvVars(src)
+	if err != nil {
+		return nil, fmt.Errorf("listing the environment variables %s reads: %w", file, err)
+	}
+	names = append(names, Defaults(nil).Env...)
+	slices.Sort(names)
+	return slices.Compact(names), nil
 }
 
 // defaults returns Defaults(getenv) if it is valid; environment variables

@@ -12,19 +12,20 @@ import (
 	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
-// configFile writes an empty stand-in for nix/container-config.nix; the
-// fake evaluators never read it.
-func configFile(t *testing.T) string {
+// configFile writes a stand-in for nix/container-config.nix with the
+// given text; the fake evaluators never evaluate it.
+func configFile(t *testing.T, text string) string {
 	t.Helper()
 	f := filepath.Join(t.TempDir(), "container-config.nix")
-	if err := os.WriteFile(f, []byte("{ }"), 0o644); err != nil {
+	if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
 
 func TestLoad(t *testing.T) {
-	file := configFile(t)
+	file := configFile(t, `{ extra = builtins.getEnv "EXTRA"; }`)
+	computed := configFile(t, "{\n  x = builtins.getEnv name;\n}")
 	missing := filepath.Join(t.TempDir(), "container-config.nix")
 	env := mapEnv(map[string]string{"GITHUB_REPOSITORY": "DominicBurkart/nanna-coder"})
 	fromEnv := Defaults(env)
@@ -32,6 +33,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fromFile.Env = []string{"CONTAINER_LOAD_VERBOSE", "CONTAINER_REGISTRY", "EXTRA", "GITHUB_REF_NAME", "GITHUB_REPOSITORY", "GITHUB_SHA", "VERSION"}
 	evalErr := fmt.Errorf("evaluating %s: exit status 1\nerror: syntax error", file)
 
 	tests := []struct {
@@ -67,6 +69,12 @@ func TestLoad(t *testing.T) {
 			want: fromEnv,
 		},
 		{name: "no evaluator", file: file, want: fromEnv},
+		{
+			name:    "variable names not readable",
+			file:    computed,
+			eval:    func(context.Context, string) ([]byte, error) { return []byte(evalJSON), nil },
+			wantErr: "listing the environment variables " + computed + ` reads: line 2: builtins.getEnv is not followed by a variable name in quotes; write the name out (builtins.getEnv "NAME"), so that the variables the configuration reads can be listed`,
+		},
 		{
 			name:    "evaluation fails",
 			file:    file,

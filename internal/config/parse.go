@@ -19,7 +19,9 @@ import (
 // `nix eval --impure --json --file nix/container-config.nix` prints and
 // validates it (see Config.Validate). Every problem is reported, one per
 // line, naming its key path; the errors wrap ErrInvalid. Keys the Go side
-// does not use (runtime, for example) are ignored.
+// does not use (runtime, for example) are ignored. Config.Env is left
+// empty: the JSON does not say which variables the file read (Load fills
+// it in).
 func Parse(data []byte) (Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -31,12 +33,14 @@ func Parse(data []byte) (Config, error) {
 		return Config{}, fmt.Errorf("config: parsing JSON: want an attribute set, got %s", ui.Abbreviate(string(data), 100))
 	}
 	r := &reader{root: root}
+	imgs := r.images()
+	r.smoke(imgs)
 	c := Config{
 		Registry: Registry{
 			URL:        r.str("registry.url"),
 			Repository: r.str("registry.repository"),
 		},
-		Images: r.images(),
+		Images: imgs,
 		Tags: Tags{
 			Default:    r.str("tags.default"),
 			FromCommit: r.str("tags.fromCommit"),

@@ -12,7 +12,7 @@ import (
 
 // evalJSON is what `nix eval --impure --json --file nix/container-config.nix`
 // prints in an empty environment.
-const evalJSON = `{"images":{"harness":"nanna-coder-harness","models":{"gemma":"nanna-coder-ollama-gemma","llama3":"nanna-coder-ollama-llama3","mistral":"nanna-coder-ollama-mistral","qwen3":"nanna-coder-ollama-qwen3"},"ollama":"nanna-coder-ollama"},"loading":{"method":"native","retries":{"delaySeconds":5,"maxAttempts":3},"timeoutSeconds":300,"verbose":false},"registry":{"repository":"local/nanna-coder","url":"ghcr.io"},"runtime":{"buildTimestamp":"2025-09-20T00:00:00Z","maxLayers":100},"tags":{"default":"latest","fromBranch":"main","fromCommit":"","semver":""}}`
+const evalJSON = `{"images":{"harness":"nanna-coder-harness","models":{"gemma":"nanna-coder-ollama-gemma","llama3":"nanna-coder-ollama-llama3","mistral":"nanna-coder-ollama-mistral","qwen3":"nanna-coder-ollama-qwen3"},"ollama":"nanna-coder-ollama"},"loading":{"method":"native","retries":{"delaySeconds":5,"maxAttempts":3},"timeoutSeconds":300,"verbose":false},"registry":{"repository":"local/nanna-coder","url":"ghcr.io"},"runtime":{"buildTimestamp":"2025-09-20T00:00:00Z","maxLayers":100},"smoke":{"commands":{"harness":["harness","--help"],"models":{"gemma":["ollama","--version"],"llama3":["ollama","--version"],"mistral":["ollama","--version"],"qwen3":["ollama","--version"]},"ollama":["ollama","--version"]},"timeoutSeconds":60},"tags":{"default":"latest","fromBranch":"main","fromCommit":"","semver":""}}`
 
 // edit returns evalJSON with the value at each dotted key path replaced;
 // a nil value deletes the key.
@@ -46,15 +46,16 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Parse() = %v", err)
 	}
+	version := []string{"ollama", "--version"}
 	want := Config{
 		Registry: Registry{URL: "ghcr.io", Repository: "local/nanna-coder"},
 		Images: []Image{
-			{Key: "harness", Name: "nanna-coder-harness", Attr: "harnessImage", Short: "harness"},
-			{Key: "ollama", Name: "nanna-coder-ollama", Attr: "ollamaImage", Short: "ollama"},
-			{Key: "gemma", Name: "nanna-coder-ollama-gemma", Attr: "gemma-container", Short: "ollama-gemma", Model: true},
-			{Key: "llama3", Name: "nanna-coder-ollama-llama3", Attr: "llama3-container", Short: "ollama-llama3", Model: true},
-			{Key: "mistral", Name: "nanna-coder-ollama-mistral", Attr: "mistral-container", Short: "ollama-mistral", Model: true},
-			{Key: "qwen3", Name: "nanna-coder-ollama-qwen3", Attr: "qwen3-container", Short: "ollama-qwen3", Model: true},
+			{Key: "harness", Name: "nanna-coder-harness", Attr: "harnessImage", Short: "harness", Smoke: []string{"harness", "--help"}, SmokeTimeout: time.Minute},
+			{Key: "ollama", Name: "nanna-coder-ollama", Attr: "ollamaImage", Short: "ollama", Smoke: version, SmokeTimeout: time.Minute},
+			{Key: "gemma", Name: "nanna-coder-ollama-gemma", Attr: "gemma-container", Short: "ollama-gemma", Model: true, Smoke: version, SmokeTimeout: time.Minute},
+			{Key: "llama3", Name: "nanna-coder-ollama-llama3", Attr: "llama3-container", Short: "ollama-llama3", Model: true, Smoke: version, SmokeTimeout: time.Minute},
+			{Key: "mistral", Name: "nanna-coder-ollama-mistral", Attr: "mistral-container", Short: "ollama-mistral", Model: true, Smoke: version, SmokeTimeout: time.Minute},
+			{Key: "qwen3", Name: "nanna-coder-ollama-qwen3", Attr: "qwen3-container", Short: "ollama-qwen3", Model: true, Smoke: version, SmokeTimeout: time.Minute},
 		},
 		Tags: Tags{Default: "latest", FromBranch: "main"},
 		Loading: Loading{
@@ -80,9 +81,16 @@ func TestParseValues(t *testing.T) {
 		{"verbose", map[string]any{"loading.verbose": true}, func(c Config) any { return c.Loading.Verbose }, true},
 		{"copyToPodman", map[string]any{"loading.method": "copyToPodman"}, func(c Config) any { return c.Loading.Method }, "copyToPodman"},
 		{"registry with port", map[string]any{"registry.url": "localhost:5000"}, func(c Config) any { return c.Registry.URL }, "localhost:5000"},
-		{"no models", map[string]any{"images.models": nil}, func(c Config) any { return len(c.Images) }, 2},
+		{"no models", map[string]any{"images.models": nil, "smoke.commands.models": map[string]any{}}, func(c Config) any { return len(c.Images) }, 2},
 		{"unknown keys ignored", map[string]any{"validation": map[string]any{"isCI": true}}, func(c Config) any { return c.Tags.Default }, "latest"},
 		{"commit tag", map[string]any{"tags.fromCommit": "0123abc"}, func(c Config) any { return c.Tags.FromCommit }, "0123abc"},
+		{"no smoke test", map[string]any{"smoke.commands.ollama": []any{}}, func(c Config) any { return c.Images[1].Smoke }, []string(nil)},
+		{"commands for images that are gone", map[string]any{"smoke.commands.old": []any{"x"}, "smoke.commands.models.phi": []any{}}, func(c Config) any { return len(c.Images) }, 6},
+		{"model smoke command", map[string]any{"smoke.commands.models.qwen3": []any{"ls", "/models"}}, func(c Config) any { return c.Images[5].Smoke }, []string{"ls", "/models"}},
+		{"fractional smoke timeout", map[string]any{"smoke.timeoutSeconds": 1.5}, func(c Config) any { return c.Images[0].SmokeTimeout }, 1500 * time.Millisecond},
+		{"no smoke tests, no timeout needed", map[string]any{"smoke.timeoutSeconds": 0, "smoke.commands": map[string]any{"harness": []any{}, "ollama": []any{}, "models": map[string]any{"gemma": []any{}, "llama3": []any{}, "mistral": []any{}, "qwen3": []any{}}}},
+			func(c Config) any { return c.Images[0].Smoke }, []string(nil)},
+		{"no models, no model commands", map[string]any{"images.models": nil, "smoke.commands.models": nil}, func(c Config) any { return len(c.Images) }, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,11 +130,25 @@ func TestParseInvalid(t *testing.T) {
 		{"empty model name", map[string]any{"images.models.qwen3": ""}, `config: images.models.qwen3 must be a lower-case image name, got ""`},
 		{"model name not a string", map[string]any{"images.models.qwen3": 3}, "config: images.models.qwen3 must be a string, got 3"},
 		{"models not a set", map[string]any{"images.models": []any{"qwen3"}}, "config: images.models must be an attribute set, got a list"},
-		{"model key clash", map[string]any{"images.models.ollama": "nanna-coder-ollama-ollama"}, "config: images.models.ollama has the same key as images.ollama"},
+		{"model key clash", map[string]any{"images.models.ollama": "nanna-coder-ollama-ollama", "smoke.commands.models.ollama": []any{}}, "config: images.models.ollama has the same key as images.ollama"},
 		{"no images", map[string]any{"images": map[string]any{}}, "config: images must name at least one image"},
 		{"empty default tag", map[string]any{"tags.default": ""}, `config: tags.default must be an image tag, got ""`},
 		{"bad commit tag", map[string]any{"tags.fromCommit": "a/b"}, `config: tags.fromCommit must be empty or an image tag, got "a/b"`},
 		{"semver null", map[string]any{"tags.semver": nil}, "config: tags.semver is missing"},
+		{"negative smoke timeout", map[string]any{"smoke.timeoutSeconds": -1}, "config: smoke.timeoutSeconds must be greater than 0, got -1"},
+		{"zero smoke timeout", map[string]any{"smoke.timeoutSeconds": 0}, "config: smoke.timeoutSeconds must be greater than 0, got 0"},
+		{"smoke timeout as string", map[string]any{"smoke.timeoutSeconds": "60"}, `config: smoke.timeoutSeconds must be a number of seconds, got "60"`},
+		{"no smoke", map[string]any{"smoke": nil}, "config: smoke is missing"},
+		{"smoke command missing", map[string]any{"smoke.commands.harness": nil}, "config: smoke.commands.harness is missing: give the image a smoke command, or [ ] for none"},
+		{"model smoke command missing", map[string]any{"smoke.commands.models.gemma": nil}, "config: smoke.commands.models.gemma is missing: give the image a smoke command, or [ ] for none"},
+		{"model smoke commands missing", map[string]any{"images.models": map[string]any{"qwen3": "nanna-coder-ollama-qwen3"}, "smoke.commands.models": nil},
+			"config: smoke.commands.models.qwen3 is missing: give the image a smoke command, or [ ] for none"},
+		{"smoke command as string", map[string]any{"smoke.commands.ollama": "ollama --version"}, `config: smoke.commands.ollama must be a list of strings, got "ollama --version"`},
+		{"smoke argument not a string", map[string]any{"smoke.commands.models.qwen3": []any{"ollama", 1}}, "config: smoke.commands.models.qwen3[1] must be a string, got 1"},
+		{"smoke program empty", map[string]any{"smoke.commands.ollama": []any{"", "--version"}}, `config: smoke.commands.ollama[0] must name a program, got ""`},
+		{"smoke model program empty", map[string]any{"smoke.commands.models.qwen3": []any{""}}, `config: smoke.commands.models.qwen3[0] must name a program, got ""`},
+		{"smoke commands not a set", map[string]any{"smoke.commands": []any{}}, "config: smoke.commands must be an attribute set, got a list"},
+		{"smoke model commands not a set", map[string]any{"smoke.commands.models": []any{}}, "config: smoke.commands.models must be an attribute set, got a list"},
 		{
 			"several problems",
 			map[string]any{"loading.retries.maxAttempts": 0, "loading.timeoutSeconds": -5},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Loading methods (loading.method).
@@ -46,7 +47,8 @@ var (
 
 // Validate checks the values Parse cannot check by type: a registry host
 // and an owner/name repository, image names usable in references, tags,
-// a known loading method, at least one attempt, no negative delay and a
+// a known loading method, at least one attempt, no negative delay, a
+// positive loading timeout, and smoke commands that name a program with a
 // positive timeout. It reports every problem, one per line, naming the
 // key path in the file; the errors wrap ErrInvalid.
 func (c Config) Validate() error {
@@ -63,6 +65,7 @@ func (c Config) Validate() error {
 		add("images", "must name at least one image")
 	}
 	seen := map[string]string{}
+	smokeTimeout := false
 	for _, img := range c.Images {
 		key := "images." + img.Key
 		if img.Model {
@@ -74,6 +77,13 @@ func (c Config) Validate() error {
 		seen[img.Key] = key
 		if !imageNameRE.MatchString(img.Name) {
 			add(key, "must be a lower-case image name, got %q", img.Name)
+		}
+		if len(img.Smoke) > 0 && img.Smoke[0] == "" {
+			add("smoke.commands."+strings.TrimPrefix(key, "images.")+"[0]", "must name a program, got \"\"")
+		}
+		if len(img.Smoke) > 0 && img.SmokeTimeout <= 0 && !smokeTimeout {
+			smokeTimeout = true
+			add("smoke.timeoutSeconds", "must be greater than 0, got %g", img.SmokeTimeout.Seconds())
 		}
 	}
 	if !tagRE.MatchString(c.Tags.Default) {

@@ -42,7 +42,15 @@ type Options struct {
 	Network string
 	// Stdout and Stderr receive the container's output; nil discards it.
 	Stdout, Stderr io.Writer
+	// Timeout bounds the command, from just before the container starts
+	// to its exit; when it runs out, the container is killed and removed
+	// and Run's error wraps ErrTimeout. 0 means no bound.
+	Timeout time.Duration
 }
+
+// ErrTimeout is wrapped by the error of a run that outlasted
+// Options.Timeout.
+var ErrTimeout = errors.New("did not finish")
 
 // label marks the containers Run creates, so a leftover one is recognisable.
 const label = "org.nanna-coder.build.run"
@@ -52,8 +60,9 @@ const removeTimeout = 30 * time.Second
 
 // Run creates a container of opts.Image, starts it, copies its output to
 // opts.Stdout and opts.Stderr until it exits, removes it and returns its exit
-// status. When ctx ends first, the container is killed and removed and the
-// context's error returned. A non-zero exit status is not an error.
+// status. When ctx or opts.Timeout ends first, the container is killed and
+// removed and the context's error (or one wrapping ErrTimeout) returned. A
+// non-zero exit status is not an error.
 func Run(ctx context.Context, c Client, opts Options) (int, error) {
 	network := opts.Network
 	if network == "" {
@@ -71,8 +80,13 @@ func Run(ctx context.Context, c Client, opts Options) (int, error) {
 		defer cancel()
 		c.ContainerRemove(rctx, created.ID, client.ContainerRemoveOptions{Force: true})
 	}()
+	ctx, cancel := withTimeout(ctx, opts.Timeout)
+	defer cancel()
 	wait := c.ContainerWait(ctx, created.ID, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
 	if _, err := c.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
+		if cause := context.Cause(ctx); errors.Is(cause, ErrTimeout) {
+			err = cause
+		}
 		return 0, fmt.Errorf("starting a container of %s: %w", opts.Image, err)
 	}
 	copied := make(chan error, 1)
@@ -90,10 +104,19 @@ func Run(ctx context.Context, c Client, opts Options) (int, error) {
 	case err := <-wait.Error:
 		<-copied
 		if ctx.Err() != nil {
-			return 0, fmt.Errorf("running %s: %w", opts.Image, ctx.Err())
+			return 0, fmt.Errorf("running %s: %w", opts.Image, context.Cause(ctx))
 		}
 		return 0, fmt.Errorf("waiting for the container of %s: %w", opts.Image, err)
 	}
+}
+
+// withTimeout bounds ctx by d, with a cause wrapping ErrTimeout; d <= 0
+// means no bound.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w within %s", ErrTimeout, d))
 }
 
 // copyLogs follows the container's output until it exits.

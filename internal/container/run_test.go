@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/moby/moby/api/pkg/stdcopy"
@@ -16,16 +17,18 @@ import (
 
 // fakeDaemon models the rules Run depends on: a container must be created
 // before it is waited for and started, waiting must begin before the start
-// (or a fast exit is missed), logs are multiplexed, and every container is
-// removed at the end.
+// (or a fast exit is missed), a request ends with its context, logs are
+// multiplexed, a running container is removed only by force, and every
+// container is removed at the end.
 type fakeDaemon struct {
-	calls    []string
-	exit     int64
-	stdout   string
-	stderr   string
-	startErr error
-	block    bool // the container runs until killed
-	waitErr  chan error
+	calls       []string
+	exit        int64
+	stdout      string
+	stderr      string
+	startErr    error
+	block       bool // the container runs until killed
+	startBlocks bool // ContainerStart takes until its context ends
+	waitErr     chan error
 }
 
 func (f *fakeDaemon) ContainerCreate(_ context.Context, o client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
@@ -45,11 +48,15 @@ func (f *fakeDaemon) ContainerWait(ctx context.Context, id string, o client.Cont
 	return client.ContainerWaitResult{Result: res, Error: errs}
 }
 
-func (f *fakeDaemon) ContainerStart(_ context.Context, id string, _ client.ContainerStartOptions) (client.ContainerStartResult, error) {
+func (f *fakeDaemon) ContainerStart(ctx context.Context, id string, _ client.ContainerStartOptions) (client.ContainerStartResult, error) {
 	if len(f.calls) == 0 || !strings.HasPrefix(f.calls[len(f.calls)-1], "wait") {
 		panic("ContainerStart before ContainerWait: a fast exit would be missed")
 	}
 	f.calls = append(f.calls, "start "+id)
+	if f.startBlocks {
+		<-ctx.Done()
+		return client.ContainerStartResult{}, ctx.Err()
+	}
 	return client.ContainerStartResult{}, f.startErr
 }
 
@@ -67,6 +74,9 @@ func (f *fakeDaemon) ContainerLogs(ctx context.Context, id string, o client.Cont
 }
 
 func (f *fakeDaemon) ContainerRemove(_ context.Context, id string, o client.ContainerRemoveOptions) (client.ContainerRemoveResult, error) {
+	if f.block && !o.Force {
+		return client.ContainerRemoveResult{}, errors.New("conflict: you cannot remove a running container; stop it or use force")
+	}
 	if o.Force {
 		id += " force"
 	}
@@ -108,6 +118,12 @@ func TestRun(t *testing.T) {
 			[]string{"create demo:latest none ", "wait next-exit", "start c1", "remove c1 force"}, "", ""},
 		{"interrupted: killed and removed", fakeDaemon{block: true, stdout: "started\n"}, Options{Image: "demo:latest"}, true, 0, "context canceled",
 			[]string{"create demo:latest none ", "wait next-exit", "start c1", "remove c1 force"}, "started\n", ""},
+		{"timed out: killed and removed", fakeDaemon{block: true, stdout: "started\n"}, Options{Image: "demo:latest", Timeout: time.Nanosecond}, false, 0, "running demo:latest: did not finish within 1ns",
+			[]string{"create demo:latest none ", "wait next-exit", "start c1", "remove c1 force"}, "started\n", ""},
+		{"timed out starting", fakeDaemon{startBlocks: true}, Options{Image: "demo:latest", Timeout: time.Nanosecond}, false, 0, "starting a container of demo:latest: did not finish within 1ns",
+			[]string{"create demo:latest none ", "wait next-exit", "start c1", "remove c1 force"}, "", ""},
+		{"a timeout that does not run out", fakeDaemon{exit: 0, stdout: "ok\n"}, Options{Image: "demo:latest", Timeout: time.Hour}, false, 0, "",
+			[]string{"create demo:latest none ", "wait next-exit", "start c1", "remove c1 force"}, "ok\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,6 +137,9 @@ func TestRun(t *testing.T) {
 			code, err := Run(ctx, &tt.daemon, tt.opts)
 			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Errorf("Run() error = %v, want %q", err, tt.wantErr)
+			}
+			if wantTimeout := strings.Contains(tt.wantErr, "did not finish"); errors.Is(err, ErrTimeout) != wantTimeout {
+				t.Errorf("errors.Is(%v, ErrTimeout) = %v, want %v", err, !wantTimeout, wantTimeout)
 			}
 			if code != tt.wantCode {
 				t.Errorf("Run() = %d, want %d", code, tt.wantCode)
