@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/nanna-coder/build/internal/container"
-	"github.com/nanna-coder/build/internal/engine"
 	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/platform"
 	"github.com/nanna-coder/build/internal/project"
@@ -51,7 +50,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	ref := built.Load.Refs[0]
 	var out bytes.Buffer
-	code, err := runImage(ctx, opts.Project.Getenv, ref, &out)
+	code, err := opts.Project.Run(ctx, container.Options{Image: ref, Stdout: &out, Stderr: &out})
 	if err != nil {
 		return err
 	}
@@ -84,20 +83,6 @@ func buildProgram(ctx context.Context, root, out string) error {
 		return fmt.Errorf("building the demo program with go build: %w\n%s", err, msg)
 	}
 	return nil
-}
-
-// runImage runs the image's entrypoint through the Docker Engine API.
-func runImage(ctx context.Context, getenv func(string) string, ref string, out io.Writer) (int, error) {
-	ep, err := engine.Resolve(getenv)
-	if err != nil {
-		return 0, err
-	}
-	c, err := engine.Connect(ctx, ep)
-	if err != nil {
-		return 0, err
-	}
-	defer c.Close()
-	return container.Run(ctx, c, container.Options{Image: ref, Stdout: out, Stderr: out})
 }
 
 func report(w io.Writer, b project.Loaded, ref, output string) {

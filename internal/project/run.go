@@ -1,0 +1,80 @@
+package project
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/moby/moby/client"
+	"github.com/opencontainers/go-digest"
+
+	"github.com/nanna-coder/build/internal/container"
+	"github.com/nanna-coder/build/internal/engine"
+	"github.com/nanna-coder/build/internal/push"
+)
+
+// Run runs a container as opts say in the daemon the project loads into
+// and returns its exit status; when ctx ends (Ctrl-C) the container is
+// killed and removed.
+func (p *Project) Run(ctx context.Context, opts container.Options) (int, error) {
+	c, err := p.connect(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close() //nolint:errcheck // nothing was written
+	return container.Run(ctx, c, opts)
+}
+
+// Smoke runs the smoke command of the image with key (smoke.commands.<key>
+// of nix/container-config.nix) in a container of ref, without network,
+// within smoke.timeoutSeconds, and returns a line saying it passed.
+func (p *Project) Smoke(ctx context.Context, key, ref string) (string, error) {
+	img, err := p.Config.Lookup(key)
+	if err != nil {
+		return "", err
+	}
+	c, err := p.connect(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close() //nolint:errcheck // nothing was written
+	opts := container.Options{Image: ref, Cmd: img.Smoke, Timeout: img.SmokeTimeout}
+	if p.out.Verbose {
+		opts.Stdout, opts.Stderr = p.out.Log, p.out.Log
+	}
+	if _, err := container.Smoke(ctx, c, opts); err != nil {
+		var se *container.SmokeError
+		if errors.As(err, &se) && errors.Is(err, container.ErrTimeout) {
+			se.Hint = "raise smoke.timeoutSeconds in " + ConfigFile
+		}
+		return "", err
+	}
+	return fmt.Sprintf("%s: `%s` passed", ref, strings.Join(img.Smoke, " ")), nil
+}
+
+// connect opens the Docker Engine API the project's loads go to.
+func (p *Project) connect(ctx context.Context) (*client.Client, error) {
+	ep, err := engine.Resolve(p.getenv)
+	if err != nil {
+		return nil, err
+	}
+	return engine.Connect(ctx, ep)
+}
+
+// Pushed checks that the registry still serves the manifest with digest
+// under each of refs.
+func (p *Project) Pushed(ctx context.Context, d string, refs []string, opts PushOptions) error {
+	po := p.pushOptions(opts)
+	po.Log = nil
+	for _, ref := range refs {
+		got, err := push.ManifestDigest(ctx, ref, po)
+		if err != nil {
+			return err
+		}
+		if got != digest.Digest(d) {
+			return fmt.Errorf("%s is now %s, not the %s pushed", ref, short(got.String()), short(d))
+		}
+	}
+	return nil
+}
