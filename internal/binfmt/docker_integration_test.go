@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/images"
-	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/testenv"
 )
@@ -25,7 +25,7 @@ func TestIntegrationDocker(t *testing.T) {
 	ctx := context.Background()
 	docker, err := exec.LookPath("docker")
 	testenv.Require(t, "the docker CLI", err)
-	_, closer, err := load.DialEnv(os.Getenv)(ctx)
+	_, closer, err := daemon.DialEnv(os.Getenv)(ctx)
 	testenv.Require(t, "a Docker daemon", err)
 	closer.Close()
 	_, err = exec.LookPath("nix-store")

@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/nanna-coder/build/internal/container"
-	"github.com/nanna-coder/build/internal/engine"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/images"
 	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/platform"
@@ -88,11 +88,11 @@ func buildProgram(ctx context.Context, root, out string) error {
 
 // runImage runs the image's entrypoint through the Docker Engine API.
 func runImage(ctx context.Context, getenv func(string) string, ref string, out io.Writer) (int, error) {
-	ep, err := engine.Resolve(getenv)
+	ep, err := daemon.Resolve(getenv)
 	if err != nil {
 		return 0, err
 	}
-	c, err := engine.Connect(ctx, ep)
+	c, err := daemon.Connect(ctx, ep)
 	if err != nil {
 		return 0, err
 	}

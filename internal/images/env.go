@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/nanna-coder/build/internal/config"
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
@@ -35,8 +35,8 @@ type Env struct {
 	// containerd could be written directly (NANNA_LOAD_VIA=docker-api).
 	ViaDockerAPI bool
 
-	dial load.Dial // tests replace the daemon
-	nix  nixer     // tests replace nix
+	dial daemon.Dial // tests replace the daemon
+	nix  nixer       // tests replace nix
 }
 
 // nixer is the part of Nix the workflows use.
@@ -86,11 +86,11 @@ func Setup(ctx context.Context, root string, getenv func(string) string, log io.
 	}, nil
 }
 
-func (env Env) dialer() load.Dial {
+func (env Env) dialer() daemon.Dial {
 	if env.dial != nil {
 		return env.dial
 	}
-	return load.DialEnv(env.Getenv)
+	return daemon.DialEnv(env.Getenv)
 }
 
 // installable is the flake output attr of the images' flake.
@@ -110,8 +110,8 @@ func (env Env) nixRunner() nixer {
 	return realNix{}
 }
 
-func (env Env) loadOptions(refs []string) load.Options {
-	return load.Options{
+func (env Env) loadOptions(refs []string) daemon.Options {
+	return daemon.Options{
 		Refs:         refs,
 		Related:      env.related(),
 		Attempts:     env.Config.Loading.Retries.MaxAttempts,

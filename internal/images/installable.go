@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
@@ -15,7 +15,7 @@ type Built struct {
 	// Image is the parsed JSON.
 	Image *nix2container.Image
 	// Load is what the load did.
-	Load load.Result
+	Load daemon.Result
 }
 
 // LoadInstallable builds installable, whose output must be a nix2container
@@ -30,6 +30,6 @@ func LoadInstallable(ctx context.Context, env Env, installable string) (Built, e
 	if err != nil {
 		return Built{}, fmt.Errorf("loading %s: %w", installable, err)
 	}
-	res, err := load.Image(ctx, env.dialer(), img, env.loadOptions([]string{ref.String()}))
+	res, err := daemon.Image(ctx, env.dialer(), img, env.loadOptions([]string{ref.String()}))
 	return Built{JSON: path, Image: img, Load: res}, err
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/distribution/reference"
 
 	"github.com/nanna-coder/build/internal/config"
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/nixbuild"
 )
@@ -65,7 +65,7 @@ func (env Env) buildAndLoad(ctx context.Context, img config.Image, loading *sync
 	}
 	loading.Lock()
 	defer loading.Unlock()
-	_, err = load.Image(ctx, env.dialer(), parsed, env.loadOptions(env.Config.Refs(img, ref.Name, ref.Tag)))
+	_, err = daemon.Image(ctx, env.dialer(), parsed, env.loadOptions(env.Config.Refs(img, ref.Name, ref.Tag)))
 	return err
 }
 
@@ -105,7 +105,7 @@ func LoadJSON(ctx context.Context, env Env, path, ref string) error {
 			refs = env.Config.Refs(img, name, tag)
 		}
 	}
-	_, err = load.Image(ctx, env.dialer(), parsed, env.loadOptions(refs))
+	_, err = daemon.Image(ctx, env.dialer(), parsed, env.loadOptions(refs))
 	return err
 }
 
