@@ -75,16 +75,16 @@ func Daemons(hosts string, getenv func(string) string) ([]Daemon, error) {
 // engineInfo is what the report says about a daemon.
 type engineInfo struct {
 	Version, API, MinAPI string
-	Store                daemon.Store
+	Store                daemon.ImageStore
 	Driver               string // storage driver or snapshotter
 }
 
 // String reads "Docker 29.0.1 (API 1.52, min 1.44), containerd image store (overlayfs)".
 func (e engineInfo) String() string {
-	store := map[daemon.Store]string{
-		daemon.GraphDriver: "classic image store",
-		daemon.Containerd:  "containerd image store",
-		daemon.Podman:      "Podman",
+	store := map[daemon.ImageStore]string{
+		daemon.ClassicStore:    "classic image store",
+		daemon.ContainerdStore: "containerd image store",
+		daemon.PodmanStore:     "Podman",
 	}[e.Store]
 	if store == "" {
 		store = "unknown image store"
@@ -108,7 +108,7 @@ func describe(ctx context.Context, host string) (engineInfo, error) {
 	if err != nil {
 		return engineInfo{}, fmt.Errorf("asking %s for its storage driver: %w", host, err)
 	}
-	store, err := daemon.DetectStore(ctx, c)
+	store, err := daemon.DetectImageStore(ctx, c)
 	if err != nil {
 		return engineInfo{}, err
 	}

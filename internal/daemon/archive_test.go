@@ -43,7 +43,7 @@ func TestArchiveSizeMismatch(t *testing.T) {
 			if strings.Contains(file.String(), "manifest.json") {
 				t.Errorf("WriteArchive() wrote manifest.json after a mismatch")
 			}
-			d := newFakeDaemon(GraphDriver)
+			d := newFakeDaemon(ClassicStore)
 			_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src})
 			check("Image()", err)
 			if len(d.images) != 0 {

@@ -59,8 +59,8 @@ func newArtifact(ctx context.Context, img *nix2container.Image, src nix2containe
 
 // id is the image's ID on a store: the manifest digest on the containerd
 // image store, the config digest elsewhere (the classic store, Podman).
-func (a *artifact) id(store Store) digest.Digest {
-	if store == Containerd {
+func (a *artifact) id(store ImageStore) digest.Digest {
+	if store == ContainerdStore {
 		return a.manifestID
 	}
 	return a.configID

@@ -50,7 +50,7 @@ func TestImageInterrupted(t *testing.T) {
 			img, src := testImage(t, threeLayers...)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			d := &stallingDaemon{fakeDaemon: newFakeDaemon(GraphDriver), stall: func() {
+			d := &stallingDaemon{fakeDaemon: newFakeDaemon(ClassicStore), stall: func() {
 				if tt.cancel {
 					cancel()
 				}

@@ -32,7 +32,7 @@ func TestImageInterruptedAfterUpload(t *testing.T) {
 			id := digestOf(config).String()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			d := newFakeDaemon(GraphDriver)
+			d := newFakeDaemon(ClassicStore)
 			d.onCommit = func(string) {
 				cancel() // Ctrl-C while the daemon creates the image
 				if tt.meanwhile != nil {
@@ -56,7 +56,7 @@ func TestImageInterruptedAfterUpload(t *testing.T) {
 // An image the daemon had before the load is never removed, even untagged.
 func TestImageFailedTagKeepsPresentImage(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestImageInterruptedDaemonSilent(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s := &silentDaemon{fakeDaemon: newFakeDaemon(GraphDriver), cancel: cancel}
+	s := &silentDaemon{fakeDaemon: newFakeDaemon(ClassicStore), cancel: cancel}
 	dial := func(ctx context.Context) (Client, io.Closer, error) { return s, io.NopCloser(nil), nil }
 	_, err := Image(ctx, dial, img, Options{Refs: []string{"app:latest"}, Store: src, settle: time.Millisecond})
 	config, _ := img.ConfigBlob()

@@ -23,7 +23,7 @@ func TestContainerdIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newFakeDaemon(Containerd)
+	d := newFakeDaemon(ContainerdStore)
 	opts := Options{Refs: []string{"app:v1", "registry.test/app:v1"}, Store: src}
 	res, err := Image(context.Background(), d.dialer(), img, opts)
 	if err != nil {
@@ -100,7 +100,7 @@ func TestContainerdHeldBlobs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("XDG_CACHE_HOME", t.TempDir())
-			d := newFakeDaemon(Containerd)
+			d := newFakeDaemon(ContainerdStore)
 			_, base, load := deltaFixture(t, d)
 			if tt.before != nil {
 				tt.before(t, d, base)
@@ -121,7 +121,7 @@ func TestContainerdHeldBlobs(t *testing.T) {
 // is not available, and the load sends every blob again.
 func TestContainerdUnpackErrorResends(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	d := newFakeDaemon(Containerd)
+	d := newFakeDaemon(ContainerdStore)
 	_, base, load := deltaFixture(t, d)
 	removed := false
 	d.onRead = func(string) {
@@ -148,7 +148,7 @@ func TestContainerdSummary(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	img, src := testImage(t, threeLayers...)
 	var log bytes.Buffer
-	d := newFakeDaemon(Containerd)
+	d := newFakeDaemon(ContainerdStore)
 	if _, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:v1"}, Store: src, Log: &log}); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestContainerdSummary(t *testing.T) {
 // A repeat load asks the daemon for nothing it already has: references the
 // image carries are not tagged again, a new one is.
 func TestRepeatLoadTagsOnlyNewReferences(t *testing.T) {
-	for _, store := range []Store{GraphDriver, Containerd, Podman} {
+	for _, store := range []ImageStore{ClassicStore, ContainerdStore, PodmanStore} {
 		t.Run(string(store), func(t *testing.T) {
 			img, src := testImage(t, threeLayers...)
 			d := newFakeDaemon(store)

@@ -138,7 +138,7 @@ func (c cancelOn) Write(p []byte) (int, error) {
 // completes.
 func TestIntegrationInterruptedDirect(t *testing.T) {
 	c, dial := daemon(t)
-	if storeOf(t, c) != Containerd {
+	if storeOf(t, c) != ContainerdStore {
 		t.Skip("the daemon does not use the containerd image store: nothing is written into containerd directly")
 	}
 	ref := "nanna-test-interrupted-direct:it"

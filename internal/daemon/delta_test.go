@@ -15,14 +15,14 @@ import (
 // `docker rmi` during a load does: the daemon then misses their files, and
 // the load is retried once with every layer.
 func TestImageHolderRemovedDuringUpload(t *testing.T) {
-	for _, store := range []Store{GraphDriver, Containerd} {
+	for _, store := range []ImageStore{ClassicStore, ContainerdStore} {
 		t.Run(string(store), func(t *testing.T) { testHolderRemoved(t, store) })
 	}
 }
 
 // On the containerd store the removal lets the garbage collector delete the
 // blobs left out; the daemon then creates an image it cannot unpack.
-func testHolderRemoved(t *testing.T, store Store) {
+func testHolderRemoved(t *testing.T, store ImageStore) {
 	img, src := testImage(t, threeLayers...)
 	d := newFakeDaemon(store)
 	opts := Options{Refs: []string{"app:v1"}, Store: src}
@@ -66,7 +66,7 @@ func testHolderRemoved(t *testing.T, store Store) {
 // A daemon error about another missing file is not retried with every layer.
 func TestImageMissingFileNotLeftOut(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	d.loadErr = "open /var/lib/docker/tmp/docker-import-1/manifest.json: no such file or directory"
 	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:v1"}, Store: src})
 	if err == nil || d.calls["ImageLoad"] != 1 {
@@ -94,7 +94,7 @@ func TestImageInspectsOnlyCandidates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			img, src := testImage(t, threeLayers...)
-			d := newFakeDaemon(GraphDriver)
+			d := newFakeDaemon(ClassicStore)
 			for i := range 20 {
 				id := fmt.Sprintf("sha256:%064d", i)
 				d.images[id] = []string{fmt.Sprintf("sha256:%064x", 1000+i)}

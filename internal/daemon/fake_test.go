@@ -29,7 +29,7 @@ import (
 // tagged or used by a container unless forced, and counts calls.
 type fakeDaemon struct {
 	mu         sync.Mutex
-	store      Store
+	store      ImageStore
 	images     map[string][]string // image ID → RootFS layers
 	tags       map[string]string   // reference → image ID
 	containers map[string]bool     // image IDs a container uses
@@ -51,7 +51,7 @@ type fakeDaemon struct {
 
 var _ Client = (*fakeDaemon)(nil)
 
-func newFakeDaemon(store Store) *fakeDaemon {
+func newFakeDaemon(store ImageStore) *fakeDaemon {
 	return &fakeDaemon{store: store, images: map[string][]string{}, tags: map[string]string{}, containers: map[string]bool{},
 		calls: map[string]int{}, inspected: map[string]int{}, content: map[digest.Digest][]byte{}, manifests: map[string]fakeManifest{}}
 }
@@ -80,7 +80,7 @@ func (f *fakeDaemon) ImageInspect(ctx context.Context, id string, _ ...client.Im
 		return client.ImageInspectResult{}, cerrdefs.ErrNotFound.WithMessage("no such image: " + id)
 	}
 	res := image.InspectResponse{ID: id, RepoTags: f.tagsOf(id), RootFS: image.RootFS{Type: "layers", Layers: layers}}
-	if f.store == Containerd {
+	if f.store == ContainerdStore {
 		res.Manifests = []image.ManifestSummary{f.summaryLocked(id)}
 	}
 	return client.ImageInspectResult{InspectResponse: res}, nil
@@ -160,7 +160,7 @@ func (f *fakeDaemon) Info(ctx context.Context, _ client.InfoOptions) (client.Sys
 		return client.SystemInfoResult{}, err
 	}
 	info := system.Info{Driver: "overlay2"}
-	if f.store == Containerd {
+	if f.store == ContainerdStore {
 		info.DriverStatus = [][2]string{{"driver-type", "io.containerd.snapshotter.v1"}}
 	}
 	return client.SystemInfoResult{Info: info}, nil
@@ -171,7 +171,7 @@ func (f *fakeDaemon) ServerVersion(ctx context.Context, _ client.ServerVersionOp
 		return client.ServerVersionResult{}, err
 	}
 	res := client.ServerVersionResult{Version: "20.10.24"}
-	if f.store == Podman {
+	if f.store == PodmanStore {
 		res.Components = []system.ComponentVersion{{Name: "Podman Engine", Version: "4.3.1"}}
 	}
 	return res, nil
@@ -213,7 +213,7 @@ func (f *fakeDaemon) ImageLoad(ctx context.Context, r io.Reader, _ ...client.Ima
 		return answer(fmt.Sprintf(`{"errorDetail":{"message":%q},"error":%q}`, f.loadErr, f.loadErr)), nil
 	}
 	create := f.create
-	if f.store == Containerd {
+	if f.store == ContainerdStore {
 		create = f.createContainerd
 	}
 	id, err := create(files)

@@ -37,9 +37,9 @@ func daemon(t *testing.T) (*client.Client, Dial) {
 }
 
 // storeOf is the image store of the daemon c.
-func storeOf(t *testing.T, c *client.Client) Store {
+func storeOf(t *testing.T, c *client.Client) ImageStore {
 	t.Helper()
-	store, err := DetectStore(context.Background(), c)
+	store, err := DetectImageStore(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func idOf(t *testing.T, c *client.Client, img *nix2container.Image) string {
 // variants are the ways a load can go into the daemon c: on the containerd
 // store straight into its containerd and through the Docker API.
 func variants(t *testing.T, c *client.Client) map[string]Options {
-	if storeOf(t, c) == Containerd {
+	if storeOf(t, c) == ContainerdStore {
 		return map[string]Options{"direct": {}, "docker API": {ViaDockerAPI: true}}
 	}
 	return map[string]Options{"docker API": {}}
@@ -119,7 +119,7 @@ type fixtureWant struct {
 // loads it again, which sends nothing.
 func loadFixture(t *testing.T, c *client.Client, dial Dial, img *nix2container.Image, ref string, want fixtureWant, opts Options) {
 	id := idOf(t, c, img)
-	if storeOf(t, c) != Containerd && id != want.ConfigDigest {
+	if storeOf(t, c) != ContainerdStore && id != want.ConfigDigest {
 		t.Fatalf("computed ID %s, want the config digest %s", id, want.ConfigDigest)
 	}
 	c.ImageRemove(context.Background(), id, client.ImageRemoveOptions{Force: true})
@@ -130,7 +130,7 @@ func loadFixture(t *testing.T, c *client.Client, dial Dial, img *nix2container.I
 		t.Fatalf("Image() = %v", err)
 	}
 	var inspectOpts []client.ImageInspectOption
-	if storeOf(t, c) == Containerd {
+	if storeOf(t, c) == ContainerdStore {
 		inspectOpts = append(inspectOpts, client.ImageInspectWithManifests(true)) // API ≥ 1.48
 	}
 	got, err := c.ImageInspect(context.Background(), ref, inspectOpts...)
@@ -209,7 +209,7 @@ func TestIntegrationDelta(t *testing.T) {
 func testDelta(t *testing.T, c *client.Client, dial Dial, opts Options) {
 	stamp := fmt.Sprint(time.Now().UnixNano())
 	base := []storeTree{{"lib/a": "a " + stamp}, {"lib/b": "b " + stamp}, {"bin/c": "c " + stamp}}
-	containerd := storeOf(t, c) == Containerd
+	containerd := storeOf(t, c) == ContainerdStore
 	tests := []struct {
 		name     string
 		change   int

@@ -69,17 +69,17 @@ type Options struct {
 
 // Result describes a finished load.
 type Result struct {
-	ID       digest.Digest // the image ID: the manifest digest on the containerd store, else the config digest
-	Refs     []string      // references tagged
-	Present  bool          // the daemon already had the image; nothing was streamed
-	Store    Store         // the daemon's image store
-	Path     string        // how the image got there: "containerd", "docker API" or "already present"
-	Sent     []int         // indexes of the layers streamed
-	Held     []int         // indexes of the layers the daemon already held
-	Bytes    int64         // layer bytes streamed
-	Attempts int           // attempts made
-	Legacy   string        // the older nix2container tar rules the image needed, if any
-	Elapsed  time.Duration
+	ID         digest.Digest // the image ID: the manifest digest on the containerd store, else the config digest
+	Refs       []string      // references tagged
+	Present    bool          // the daemon already had the image; nothing was streamed
+	ImageStore ImageStore    // the daemon's image store
+	Path       string        // how the image got there: "containerd", "docker API" or "already present"
+	Sent       []int         // indexes of the layers streamed
+	Held       []int         // indexes of the layers the daemon already held
+	Bytes      int64         // layer bytes streamed
+	Attempts   int           // attempts made
+	Legacy     string        // the older nix2container tar rules the image needed, if any
+	Elapsed    time.Duration
 
 	uploaded bool // a complete archive reached the daemon, which may have created the image
 	created  bool // the image record Refs[0] was written into containerd directly
@@ -147,15 +147,15 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 	}
 	var res Result
 	uploaded, created := false, false
-	for attempt := 1; ; attempt++ {
-		res, err = once(ctx, dial, a, opts)
-		res.Attempts = attempt
+	for n := 1; ; n++ {
+		res, err = attempt(ctx, dial, a, opts)
+		res.Attempts = n
 		uploaded = uploaded || res.uploaded
 		created = created || res.created
-		if err == nil || attempt >= attempts || !transient(err) {
+		if err == nil || n >= attempts || !transient(err) {
 			break
 		}
-		fmt.Fprintf(ui.Or(opts.Log), "attempt %d of %d: %v; retrying in %s\n", attempt, attempts, err, opts.RetryDelay)
+		fmt.Fprintf(ui.Or(opts.Log), "attempt %d of %d: %v; retrying in %s\n", n, attempts, err, opts.RetryDelay)
 		if serr := sleep(ctx, opts.RetryDelay); serr != nil {
 			break
 		}

@@ -15,7 +15,7 @@ import (
 
 func TestImageLoadsAndTags(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	var log bytes.Buffer
 	refs := []string{"nanna-coder-ollama:latest", "ghcr.io/owner/repo/ollama:latest"}
 	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: refs, Store: src, Log: &log})
@@ -48,7 +48,7 @@ func TestImageLoadsAndTags(t *testing.T) {
 
 func TestImageAlreadyPresentOnlyTags(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	opts := Options{Refs: []string{"app:latest"}, Store: src}
 	if _, err := Image(context.Background(), d.dialer(), img, opts); err != nil {
 		t.Fatal(err)
@@ -71,13 +71,13 @@ func TestImageAlreadyPresentOnlyTags(t *testing.T) {
 
 func TestImageSendsOnlyMissingLayers(t *testing.T) {
 	tests := []struct {
-		store    Store
+		store    ImageStore
 		wantSent []int
 		wantHeld []int
 	}{
-		{GraphDriver, []int{2}, []int{0, 1}},
-		{Containerd, []int{2}, []int{0, 1}},
-		{Podman, []int{0, 1, 2}, nil},
+		{ClassicStore, []int{2}, []int{0, 1}},
+		{ContainerdStore, []int{2}, []int{0, 1}},
+		{PodmanStore, []int{0, 1, 2}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.store), func(t *testing.T) {
@@ -110,7 +110,7 @@ func TestImageSendsOnlyMissingLayers(t *testing.T) {
 func TestImageMismatchLeavesNothing(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
 	tamper(t, src, img, 1, "share/doc/README", "DOCUMENTATION")
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src, Attempts: 3})
 	var mismatch *nix2container.MismatchError
 	if !errors.As(err, &mismatch) {
@@ -146,7 +146,7 @@ func TestImageRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			img, src := testImage(t, threeLayers[:1]...)
-			d := newFakeDaemon(GraphDriver)
+			d := newFakeDaemon(ClassicStore)
 			var slept []time.Duration
 			opts := Options{Refs: []string{"app:latest"}, Store: src, Attempts: tt.attempts, RetryDelay: 5 * time.Second,
 				sleep: func(ctx context.Context, dur time.Duration) error { slept = append(slept, dur); return nil }}
@@ -166,7 +166,7 @@ func TestImageRetries(t *testing.T) {
 
 func TestImageDaemonError(t *testing.T) {
 	img, src := testImage(t, threeLayers[:1]...)
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	d.loadErr = "write /var/lib/docker/tmp: no space left on device"
 	_, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src})
 	if err == nil || !strings.Contains(err.Error(), "no space left on device") {
@@ -194,7 +194,7 @@ func TestImageBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := newFakeDaemon(GraphDriver)
+			d := newFakeDaemon(ClassicStore)
 			_, err := Image(context.Background(), d.dialer(), tt.img, Options{Refs: tt.refs, Store: src})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Image() = %v, want an error containing %q", err, tt.want)
@@ -208,7 +208,7 @@ func TestImageBadInput(t *testing.T) {
 
 func TestImageVerboseNamesLayers(t *testing.T) {
 	img, src := testImage(t, threeLayers...)
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	var log bytes.Buffer
 	if _, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:latest"}, Store: src, Log: &log, Verbose: true}); err != nil {
 		t.Fatal(err)
@@ -223,7 +223,7 @@ func TestImageVerboseNamesLayers(t *testing.T) {
 func TestImageDuplicateLayersSentOnce(t *testing.T) {
 	img, src := testImage(t, threeLayers[:2]...)
 	img.Layers = append(img.Layers, img.Layers[0]) // older nix2container JSONs repeat layers
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:dup"}, Store: src})
 	if err != nil {
 		t.Fatalf("Image() = %v", err)
@@ -243,7 +243,7 @@ func TestImageOlderTarRules(t *testing.T) {
 	for i := range img.Layers {
 		img = relayer(t, img, old, i)
 	}
-	d := newFakeDaemon(GraphDriver)
+	d := newFakeDaemon(ClassicStore)
 	var log bytes.Buffer
 	res, err := Image(context.Background(), d.dialer(), img, Options{Refs: []string{"app:old"}, Store: src, Log: &log})
 	if err != nil {

@@ -26,8 +26,8 @@ func TestMain(m *testing.M) {
 // load sends to a store: an OCI layout with manifest.json (oci-layout, the
 // config, the manifest, index.json, manifest.json) to Docker's stores, a
 // docker-archive (the config, manifest.json) to Podman.
-func overhead(store Store) int {
-	if store == Podman {
+func overhead(store ImageStore) int {
+	if store == PodmanStore {
 		return 2
 	}
 	return 5

@@ -48,8 +48,8 @@ func TestIntegrationPodman(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Image() into Podman = %v", err)
 	}
-	if res.Store != Podman || len(res.Sent) != 3 {
-		t.Errorf("load into Podman: store %q, sent %v; want Podman recognised and every layer sent", res.Store, res.Sent)
+	if res.ImageStore != PodmanStore || len(res.Sent) != 3 {
+		t.Errorf("load into Podman: store %q, sent %v; want Podman recognised and every layer sent", res.ImageStore, res.Sent)
 	}
 	got, err := c.ImageInspect(context.Background(), "nanna-test-podman:it")
 	if err != nil {

@@ -66,15 +66,15 @@ func report(opts Options, name string, res Result) {
 
 // describePath names the way the image went in, with the store.
 func describePath(res Result) string {
-	switch res.Store {
-	case Containerd:
+	switch res.ImageStore {
+	case ContainerdStore:
 		if res.Path == pathContainerd {
 			return "the daemon's containerd (containerd image store)"
 		}
 		return "the Docker API (containerd image store)"
-	case GraphDriver:
+	case ClassicStore:
 		return "the Docker API (classic image store)"
-	case Podman:
+	case PodmanStore:
 		return "the Podman API"
 	}
 	return "the Docker API"

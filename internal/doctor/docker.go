@@ -44,15 +44,15 @@ func checkDocker(ctx context.Context, m Machine, st *dockerState) Finding {
 	if info, err := c.Info(ctx, client.InfoOptions{}); err == nil && strings.HasPrefix(ep.Host, "unix://") {
 		st.Root = info.Info.DockerRootDir
 	}
-	store, err := daemon.DetectStore(ctx, c)
+	store, err := daemon.DetectImageStore(ctx, c)
 	if err != nil {
 		return Finding{Warn, err.Error(), ""}
 	}
 	detail := fmt.Sprintf("%s: engine %s, API %s (client %s), %s image store", ep, v.Version, v.APIVersion, c.ClientVersion(), store)
 	switch store {
-	case daemon.GraphDriver:
+	case daemon.ClassicStore:
 		return Finding{OK, detail + ": layers the daemon holds are skipped", ""}
-	case daemon.Containerd:
+	case daemon.ContainerdStore:
 		return containerdPath(ctx, c, detail)
 	}
 	return Finding{OK, detail + ": every layer is sent on a cold load", ""}

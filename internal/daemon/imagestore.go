@@ -15,32 +15,34 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// Store is the kind of image store a daemon runs; it decides whether layers
-// the daemon already holds can be left out of the archive.
-type Store string
+// ImageStore is the kind of image store a daemon runs; it decides whether
+// layers the daemon already holds can be left out of the archive.
+type ImageStore string
 
 const (
-	// GraphDriver is the classic Docker image store (overlay2, vfs, …):
-	// image ID = config digest, layers keyed by chain ID.
-	GraphDriver Store = "graph-driver"
-	// Containerd is Docker's containerd image store (default on fresh
+	// ClassicStore is the classic Docker image store, on a graph driver
+	// (overlay2, vfs, …): image ID = config digest, layers keyed by chain
+	// ID.
+	ClassicStore ImageStore = "graph-driver"
+	// ContainerdStore is Docker's containerd image store (default on fresh
 	// Docker 29 installs).
-	Containerd Store = "containerd"
-	// Podman is Podman's Docker-compatible API.
-	Podman Store = "podman"
-	// Unknown is anything else; every layer is sent.
-	Unknown Store = "unknown"
+	ContainerdStore ImageStore = "containerd"
+	// PodmanStore is Podman's store, behind its Docker-compatible API.
+	PodmanStore ImageStore = "podman"
+	// UnknownStore is anything else; every layer is sent.
+	UnknownStore ImageStore = "unknown"
 )
 
-// DetectStore tells the image store apart from Info and ServerVersion.
-func DetectStore(ctx context.Context, c Client) (Store, error) {
+// DetectImageStore tells the daemon's image store apart from Info and
+// ServerVersion.
+func DetectImageStore(ctx context.Context, c Client) (ImageStore, error) {
 	store, _, err := detect(ctx, c)
 	return store, err
 }
 
 // detect returns the image store and, for Docker, the daemon's Info (its
 // containerd socket, for the containerd store).
-func detect(ctx context.Context, c Client) (Store, system.Info, error) {
+func detect(ctx context.Context, c Client) (ImageStore, system.Info, error) {
 	// The two questions are independent; asked at once they cost one round
 	// trip (each takes a few milliseconds on Docker 29).
 	var res client.SystemInfoResult
@@ -53,29 +55,29 @@ func detect(ctx context.Context, c Client) (Store, system.Info, error) {
 	v, err := c.ServerVersion(ctx, client.ServerVersionOptions{})
 	<-asked
 	if err != nil {
-		return Unknown, system.Info{}, fmt.Errorf("asking the daemon for its version: %w", err)
+		return UnknownStore, system.Info{}, fmt.Errorf("asking the daemon for its version: %w", err)
 	}
 	if strings.Contains(strings.ToLower(v.Platform.Name), "podman") {
-		return Podman, system.Info{}, nil
+		return PodmanStore, system.Info{}, nil
 	}
 	for _, comp := range v.Components {
 		if strings.Contains(strings.ToLower(comp.Name), "podman") {
-			return Podman, system.Info{}, nil
+			return PodmanStore, system.Info{}, nil
 		}
 	}
 	if infoErr != nil {
-		return Unknown, system.Info{}, fmt.Errorf("asking the daemon for its storage driver: %w", infoErr)
+		return UnknownStore, system.Info{}, fmt.Errorf("asking the daemon for its storage driver: %w", infoErr)
 	}
 	info := res.Info
 	for _, kv := range info.DriverStatus {
 		if kv[0] == "driver-type" && strings.Contains(kv[1], "snapshotter") {
-			return Containerd, info, nil
+			return ContainerdStore, info, nil
 		}
 	}
 	if info.Driver == "" {
-		return Unknown, info, nil
+		return UnknownStore, info, nil
 	}
-	return GraphDriver, info, nil
+	return ClassicStore, info, nil
 }
 
 // present reports whether the daemon holds an image with this ID, and the

@@ -13,9 +13,9 @@ import (
 	"github.com/nanna-coder/build/internal/ui"
 )
 
-// once makes one attempt: connect, find the image store, skip or send,
-// verify, tag.
-func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, error) {
+// attempt makes one attempt at a load: connect, find the image store, skip
+// or send, verify, tag.
+func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, error) {
 	res := Result{ID: a.configID}
 	c, closer, err := dial(ctx)
 	if err != nil {
@@ -27,7 +27,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 	if err != nil {
 		return res, err
 	}
-	res.Store, res.ID = store, a.id(store)
+	res.ImageStore, res.ID = store, a.id(store)
 	var tagged []string
 	if res.Present, tagged, err = isPresent(ctx, c, store, res.ID); err != nil {
 		return res, err
@@ -41,7 +41,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 		return res, err
 	}
 	res.Legacy = rules.Description
-	if store == Containerd && !opts.ViaDockerAPI {
+	if store == ContainerdStore && !opts.ViaDockerAPI {
 		used, err := loadDirect(ctx, info, a, opts.Refs[0], opts, &res)
 		if err != nil {
 			return res, err
@@ -74,7 +74,7 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 	if err != nil {
 		return res, err
 	}
-	if store == Containerd {
+	if store == ContainerdStore {
 		record(opts, a)
 	}
 	return res, tag(ctx, c, res.ID, opts.Refs, nil, &res)
@@ -83,16 +83,16 @@ func once(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, er
 // planFor decides the archive for the store: on Docker's stores an OCI
 // layout that also carries manifest.json, leaving out the layers the daemon
 // provably holds; elsewhere (Podman) a complete docker-archive.
-func planFor(ctx context.Context, c Client, store Store, a *artifact, opts Options) (*plan, error) {
+func planFor(ctx context.Context, c Client, store ImageStore, a *artifact, opts Options) (*plan, error) {
 	refs := candidates(opts.Refs, opts.Related)
 	switch store {
-	case GraphDriver:
+	case ClassicStore:
 		chains, err := heldChainIDs(ctx, c, refs)
 		if err != nil {
 			return nil, err
 		}
 		return newPlan(a, ociLayout, heldLayers(a, chains)), nil
-	case Containerd:
+	case ContainerdStore:
 		held, err := heldBlobs(ctx, c, a, refs, opts.manifests)
 		if err != nil {
 			return nil, err
@@ -104,8 +104,8 @@ func planFor(ctx context.Context, c Client, store Store, a *artifact, opts Optio
 
 // isPresent reports whether the daemon has the image with its whole
 // content, and the references it already has.
-func isPresent(ctx context.Context, c Client, store Store, id digest.Digest) (bool, []string, error) {
-	if store != Containerd {
+func isPresent(ctx context.Context, c Client, store ImageStore, id digest.Digest) (bool, []string, error) {
+	if store != ContainerdStore {
 		return present(ctx, c, id)
 	}
 	av, tags, err := availabilityOf(ctx, c, id)
@@ -114,9 +114,9 @@ func isPresent(ctx context.Context, c Client, store Store, id digest.Digest) (bo
 
 // verify checks, after an upload, that the daemon holds the image under the
 // ID we computed, with all its content.
-func verify(ctx context.Context, c Client, store Store, id digest.Digest) error {
+func verify(ctx context.Context, c Client, store ImageStore, id digest.Digest) error {
 	switch store {
-	case Containerd:
+	case ContainerdStore:
 		av, _, err := availabilityOf(ctx, c, id)
 		switch {
 		case err != nil:
@@ -126,7 +126,7 @@ func verify(ctx context.Context, c Client, store Store, id digest.Digest) error 
 		case av == incomplete:
 			return &incompleteError{id}
 		}
-	case GraphDriver:
+	case ClassicStore:
 		// The classic store names images by config digest; anything else
 		// means the daemon built a different config than ours.
 		ok, _, err := present(ctx, c, id)
