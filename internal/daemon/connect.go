@@ -37,22 +37,46 @@ func Connect(ctx context.Context, ep Endpoint) (*client.Client, error) {
 	}
 	if _, err := c.Ping(ctx, client.PingOptions{NegotiateAPIVersion: ep.APIVersion == ""}); err != nil {
 		c.Close()
-		return nil, Explain(ep, err)
+		return nil, explain(ep, err)
 	}
 	return c, nil
 }
 
-// Explain turns a connection failure into an error that names the fix. Other
-// errors are returned unchanged.
-func Explain(ep Endpoint, err error) error {
+// Error is a failure to reach the daemon, with the fix. Its text is Err's,
+// then "; " and Fix, on one line; errors.Is sees ErrUnavailable or ErrDenied
+// through it.
+type Error struct {
+	// Err says what went wrong and where; it wraps ErrUnavailable or
+	// ErrDenied.
+	Err error
+	// Endpoint is the daemon that could not be reached.
+	Endpoint Endpoint
+	// Fix says what to do about it.
+	Fix string
+}
+
+// Error returns Err's text, "; " and Fix.
+func (e *Error) Error() string { return e.Err.Error() + "; " + e.Fix }
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
+
+// explain turns a connection failure into an *Error that names the fix.
+// Other errors are returned unchanged.
+func explain(ep Endpoint, err error) error {
 	if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrDenied) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	switch {
 	case errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EACCES) || strings.Contains(err.Error(), "permission denied"):
-		return fmt.Errorf("%w at %s: permission denied; add your user to the docker group (sudo usermod -aG docker $USER, then log in again), use rootless Docker, or point DOCKER_HOST at a socket you may use (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrDenied, ep)
+		return &Error{Err: fmt.Errorf("%w at %s: permission denied", ErrDenied, ep), Endpoint: ep,
+			Fix: "add your user to the docker group (sudo usermod -aG docker $USER, then log in again), use rootless Docker, or point DOCKER_HOST at a socket you may use (" + podmanHint + ")"}
 	case client.IsErrConnectionFailed(err) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNRESET):
-		return fmt.Errorf("%w at %s: nothing answers there; start it (sudo systemctl start docker) and check with `docker info`, or set DOCKER_HOST to a running daemon (Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock)", ErrUnavailable, ep)
+		return &Error{Err: fmt.Errorf("%w at %s: nothing answers there", ErrUnavailable, ep), Endpoint: ep,
+			Fix: "start it (sudo systemctl start docker) and check with `docker info`, or set DOCKER_HOST to a running daemon (" + podmanHint + ")"}
 	}
 	return err
 }
+
+// podmanHint says how to use Podman instead.
+const podmanHint = "Podman: systemctl --user start podman.socket; DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock"

@@ -30,11 +30,7 @@ func checkDocker(ctx context.Context, m Machine, st *dockerState) Finding {
 	}
 	c, err := daemon.Connect(ctx, ep)
 	if err != nil {
-		detail, fix, _ := strings.Cut(err.Error(), "; ")
-		if sock := podmanSocket(ctx, m); sock != "" {
-			fix = "Podman answers at " + sock + ": export DOCKER_HOST=" + sock + " to load into Podman instead, or " + fix
-		}
-		return Finding{Fail, detail, fix}
+		return unreachable(err, podmanSocket(ctx, m))
 	}
 	defer c.Close()
 	v, err := c.ServerVersion(ctx, client.ServerVersionOptions{})
@@ -56,6 +52,20 @@ func checkDocker(ctx context.Context, m Machine, st *dockerState) Finding {
 		return containerdPath(ctx, c, detail)
 	}
 	return Finding{OK, detail + ": every layer is sent on a cold load", ""}
+}
+
+// unreachable is the docker row when no daemon answers: what went wrong,
+// and the fix, which offers podman (a Podman socket that answers) if set.
+func unreachable(err error, podman string) Finding {
+	detail, fix := err.Error(), ""
+	var de *daemon.Error
+	if errors.As(err, &de) {
+		detail, fix = de.Err.Error(), de.Fix
+	}
+	if podman != "" {
+		fix = "Podman answers at " + podman + ": export DOCKER_HOST=" + podman + " to load into Podman instead, or " + fix
+	}
+	return Finding{Fail, detail, fix}
 }
 
 // containerdPath says which way loads take into a containerd image store:
