@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nanna-coder/build/internal/daemon"
+	"github.com/nanna-coder/build/internal/dockerarchive"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
@@ -132,7 +133,7 @@ func writeArchiveFile(ctx context.Context, path string, img *nix2container.Image
 	if err != nil {
 		return err
 	}
-	err = daemon.WriteArchive(ctx, f, img, []string{"nanna-bench:archive"}, nix2container.Store{})
+	err = dockerarchive.Write(ctx, f, img, []string{"nanna-bench:archive"}, nix2container.Store{})
 	return errors.Join(err, f.Close())
 }
 

@@ -10,13 +10,14 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
 
+	"github.com/nanna-coder/build/internal/dockerarchive"
 	"github.com/nanna-coder/build/internal/ui"
 )
 
 // attempt makes one attempt at a load: connect, find the image store, skip
 // or send, verify, tag.
 func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result, error) {
-	res := Result{ID: a.configID}
+	res := Result{ID: a.ConfigID}
 	c, closer, err := dial(ctx)
 	if err != nil {
 		return res, err
@@ -33,7 +34,7 @@ func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result,
 		return res, err
 	}
 	if res.Present {
-		res.Path, res.Held = pathPresent, allIndexes(len(a.img.Layers))
+		res.Path, res.Held = pathPresent, allIndexes(len(a.JSON.Layers))
 		return res, tag(ctx, c, res.ID, opts.Refs, tagged, &res)
 	}
 	rules, err := a.decideRules(ctx, ui.Or(opts.Log))
@@ -59,15 +60,15 @@ func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result,
 	if err != nil {
 		return res, err
 	}
-	err = streamPlan(ctx, c, p, opts, &res)
+	err = streamPlan(ctx, c, a, p, opts, &res)
 	if err == nil {
 		err = verify(ctx, c, store, res.ID)
 	}
 	if retry, why := resendAll(err, p); retry {
 		// Another plan cannot be wrong in the same way: it holds back nothing.
 		fmt.Fprintf(ui.Or(opts.Log), "%s: sending every layer\n", why)
-		p = newPlan(a, p.format, nil)
-		if err = streamPlan(ctx, c, p, opts, &res); err == nil {
+		p = dockerarchive.NewPlan(a.Image, p.Format(), nil)
+		if err = streamPlan(ctx, c, a, p, opts, &res); err == nil {
 			err = verify(ctx, c, store, res.ID)
 		}
 	}
@@ -83,7 +84,7 @@ func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result,
 // planFor decides the archive for the store: on Docker's stores an OCI
 // layout that also carries manifest.json, leaving out the layers the daemon
 // provably holds; elsewhere (Podman) a complete docker-archive.
-func planFor(ctx context.Context, c Client, store ImageStore, a *artifact, opts Options) (*plan, error) {
+func planFor(ctx context.Context, c Client, store ImageStore, a *artifact, opts Options) (*dockerarchive.Plan, error) {
 	refs := candidates(opts.Refs, opts.Related)
 	switch store {
 	case ClassicStore:
@@ -91,15 +92,15 @@ func planFor(ctx context.Context, c Client, store ImageStore, a *artifact, opts 
 		if err != nil {
 			return nil, err
 		}
-		return newPlan(a, ociLayout, heldLayers(a, chains)), nil
+		return dockerarchive.NewPlan(a.Image, dockerarchive.OCILayout, heldLayers(a, chains)), nil
 	case ContainerdStore:
 		held, err := heldBlobs(ctx, c, a, refs, opts.manifests)
 		if err != nil {
 			return nil, err
 		}
-		return newPlan(a, ociLayout, held), nil
+		return dockerarchive.NewPlan(a.Image, dockerarchive.OCILayout, held), nil
 	}
-	return newPlan(a, dockerArchive, nil), nil
+	return dockerarchive.NewPlan(a.Image, dockerarchive.Docker, nil), nil
 }
 
 // isPresent reports whether the daemon has the image with its whole
@@ -152,8 +153,8 @@ func (e *incompleteError) Error() string {
 // resendAll says whether a failed upload that left layers out should be
 // sent again with every layer, and why: a layer left out was gone by the
 // time the daemon looked for it.
-func resendAll(err error, p *plan) (bool, string) {
-	if err == nil || !p.leftOut() {
+func resendAll(err error, p *dockerarchive.Plan) (bool, string) {
+	if err == nil || len(p.Held()) == 0 {
 		return false, ""
 	}
 	var inc *incompleteError
@@ -169,14 +170,9 @@ func resendAll(err error, p *plan) (bool, string) {
 }
 
 // streamPlan streams p, with res's layer lists and byte count reset to p's.
-func streamPlan(ctx context.Context, c Client, p *plan, opts Options, res *Result) error {
-	res.Sent, res.Held, res.Bytes = nil, nil, 0
-	for i, held := range p.held {
-		if held {
-			res.Held = append(res.Held, i)
-		}
-	}
-	return stream(ctx, c, p, opts, res)
+func streamPlan(ctx context.Context, c Client, a *artifact, p *dockerarchive.Plan, opts Options, res *Result) error {
+	res.Sent, res.Held, res.Bytes = nil, p.Held(), 0
+	return stream(ctx, c, a, p, opts, res)
 }
 
 // leftOutMissing returns the layer the classic store could not find when the
@@ -184,13 +180,13 @@ func streamPlan(ctx context.Context, c Client, p *plan, opts Options, res *Resul
 // removed during the upload, and the daemon, which looks layers up only once
 // it has the whole archive, then looked for its file in the archive ("open
 // …/docker-import-…/<file>: no such file or directory").
-func leftOutMissing(err error, p *plan) (int, bool) {
+func leftOutMissing(err error, p *dockerarchive.Plan) (int, bool) {
 	var de *daemonError
 	if !errors.As(err, &de) || !strings.Contains(de.msg, "no such file or directory") {
 		return 0, false
 	}
-	for i, name := range p.files {
-		if p.held[i] && !p.send[i] && strings.Contains(de.msg, "/"+name) {
+	for _, i := range p.Held() {
+		if strings.Contains(de.msg, "/"+p.File(i)) {
 			return i, true
 		}
 	}
@@ -227,7 +223,7 @@ func allIndexes(n int) []int {
 // that later loads can prove which blobs it holds; a failure costs only a
 // fuller upload later, so it is reported under Verbose and not returned.
 func record(opts Options, a *artifact) {
-	if err := opts.manifests.put(a.manifest); err != nil && opts.Verbose {
+	if err := opts.manifests.put(a.Manifest); err != nil && opts.Verbose {
 		fmt.Fprintf(ui.Or(opts.Log), "  %v (later loads will send these blobs again)\n", err)
 	}
 }

@@ -80,8 +80,8 @@ func heldBlobs(ctx context.Context, c Client, a *artifact, refs []string, cache 
 			have[d] = true
 		}
 	}
-	held := make([]bool, len(a.img.Layers))
-	for i, l := range a.img.Layers {
+	held := make([]bool, len(a.JSON.Layers))
+	for i, l := range a.JSON.Layers {
 		held[i] = have[l.Digest]
 	}
 	return held, nil
@@ -89,8 +89,8 @@ func heldBlobs(ctx context.Context, c Client, a *artifact, refs []string, cache 
 
 // heldLayers turns the classic store's held chain IDs into per-layer flags.
 func heldLayers(a *artifact, chains map[digest.Digest]bool) []bool {
-	held := make([]bool, len(a.img.Layers))
-	for i, chain := range a.img.ChainIDs() {
+	held := make([]bool, len(a.JSON.Layers))
+	for i, chain := range a.JSON.ChainIDs() {
 		held[i] = chains[chain]
 	}
 	return held

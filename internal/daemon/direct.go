@@ -65,12 +65,12 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 	for _, d := range cs.Written {
 		written[d.Digest.String()] = true
 	}
-	for i, l := range a.img.Layers {
+	for i, l := range a.JSON.Layers {
 		if written[l.Digest.String()] {
 			res.Sent = append(res.Sent, i)
-			res.Bytes += a.sizes[i]
+			res.Bytes += a.Sizes[i]
 			delete(written, l.Digest.String()) // a duplicate layer is written once
-			layerLine(opts, a, i, a.sizes[i])
+			layerLine(opts, a, i, a.Sizes[i])
 		} else {
 			res.Held = append(res.Held, i)
 		}
@@ -86,13 +86,13 @@ type blobSource struct {
 	bar *ui.Bar
 }
 
-func (b blobSource) Manifest() ([]byte, error) { return b.a.manifest, nil }
+func (b blobSource) Manifest() ([]byte, error) { return b.a.Manifest, nil }
 
 func (b blobSource) Open(ctx context.Context, desc ocispec.Descriptor) (io.ReadCloser, error) {
-	if desc.Digest == b.a.configID {
-		return io.NopCloser(bytes.NewReader(b.a.config)), nil
+	if desc.Digest == b.a.ConfigID {
+		return io.NopCloser(bytes.NewReader(b.a.Config)), nil
 	}
-	for i, l := range b.a.img.Layers {
+	for i, l := range b.a.JSON.Layers {
 		if l.Digest != desc.Digest {
 			continue
 		}
@@ -100,7 +100,7 @@ func (b blobSource) Open(ctx context.Context, desc ocispec.Descriptor) (io.ReadC
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			_, err := b.a.img.StreamLayer(ctx, i, pw, b.src)
+			_, err := b.a.JSON.StreamLayer(ctx, i, pw, b.src)
 			pw.CloseWithError(err)
 		}()
 		return &layerReader{r: b.bar.ProxyReader(pr), pr: pr, done: done}, nil
@@ -129,8 +129,8 @@ var errReaderClosed = errors.New("the blob's reader was closed")
 // missingBytes is how many layer bytes the content store lacks, for the
 // progress bar; 0 when it cannot tell (the load itself asks again).
 func missingBytes(ctx context.Context, s *contentstore.Store, a *artifact) int64 {
-	digests := make([]digest.Digest, 0, len(a.img.Layers))
-	for _, l := range a.img.Layers {
+	digests := make([]digest.Digest, 0, len(a.JSON.Layers))
+	for _, l := range a.JSON.Layers {
 		digests = append(digests, l.Digest)
 	}
 	missing, err := s.Missing(ctx, digests)
@@ -140,10 +140,10 @@ func missingBytes(ctx context.Context, s *contentstore.Store, a *artifact) int64
 	var n int64
 	seen := map[digest.Digest]bool{}
 	for _, d := range missing {
-		for i, l := range a.img.Layers {
+		for i, l := range a.JSON.Layers {
 			if l.Digest == d && !seen[d] {
 				seen[d] = true
-				n += a.sizes[i]
+				n += a.Sizes[i]
 			}
 		}
 	}

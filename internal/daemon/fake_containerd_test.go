@@ -81,7 +81,7 @@ func (f *fakeDaemon) importOCI(raw []byte) (string, error) {
 }
 
 func (f *fakeDaemon) importDockerArchive(files map[string][]byte) (string, error) {
-	var manifest []archiveManifest
+	var manifest []manifestItem
 	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil || len(manifest) != 1 {
 		return "", fmt.Errorf("bad manifest.json: %v", err)
 	}

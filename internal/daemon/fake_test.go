@@ -233,7 +233,7 @@ func (f *fakeDaemon) ImageLoad(ctx context.Context, r io.Reader, _ ...client.Ima
 
 // create does what moby's tarexport.Load does with an unpacked archive.
 func (f *fakeDaemon) create(files map[string][]byte) (string, error) {
-	var manifest []archiveManifest
+	var manifest []manifestItem
 	raw, ok := files["manifest.json"]
 	if !ok {
 		return "", errors.New("open manifest.json: no such file or directory")
@@ -273,6 +273,13 @@ func (f *fakeDaemon) create(files map[string][]byte) (string, error) {
 	id := digest.FromBytes(config).String()
 	f.images[id] = cfg.RootFS.DiffIDs
 	return id, nil
+}
+
+// manifestItem is an entry of manifest.json as moby's tarexport reads it.
+type manifestItem struct {
+	Config   string
+	RepoTags []string
+	Layers   []string
 }
 
 func chainOf(diffIDs []string) digest.Digest {

@@ -30,11 +30,11 @@ func layerLine(opts Options, a *artifact, i int, n int64) {
 	if !opts.Verbose {
 		return
 	}
-	fmt.Fprintf(ui.Or(opts.Log), "  layer %d/%d %s sent %s (%s)\n", i+1, len(a.img.Layers), ui.Short(a.img.Layers[i].DiffID.Encoded()), ui.Bytes(n), layerWhat(a, i))
+	fmt.Fprintf(ui.Or(opts.Log), "  layer %d/%d %s sent %s (%s)\n", i+1, len(a.JSON.Layers), ui.Short(a.JSON.Layers[i].DiffID.Encoded()), ui.Bytes(n), layerWhat(a, i))
 }
 
 func layerWhat(a *artifact, i int) string {
-	l := a.img.Layers[i]
+	l := a.JSON.Layers[i]
 	if l.LayerPath != "" {
 		return l.LayerPath
 	}

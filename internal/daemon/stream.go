@@ -9,6 +9,7 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/nanna-coder/build/internal/dockerarchive"
 	"github.com/nanna-coder/build/internal/ui"
 )
 
@@ -23,23 +24,23 @@ import (
 // creates the image whether or not the client stays, so stream waits up to
 // settleTimeout for its answer, then returns ctx's cause and leaves the
 // image to removeCreated.
-func stream(ctx context.Context, c Client, p *plan, opts Options, res *Result) error {
+func stream(ctx context.Context, c Client, a *artifact, p *dockerarchive.Plan, opts Options, res *Result) error {
 	writeCtx, cancelWrite := context.WithCancel(ctx)
 	defer cancelWrite()
 	upload, cancelUpload := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelUpload()
 	pipe := newBufferedPipe()
-	bar := newBar(opts, p.sendBytes())
+	bar := newBar(opts, p.Bytes())
 	var writeErr error
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
-		writeErr = writeArchive(writeCtx, bar.ProxyWriter(pipe), p, p.art.store, func(i int, n int64) {
+		writeErr = p.Write(writeCtx, bar.ProxyWriter(pipe), a.store, func(i int, n int64) {
 			res.Sent = append(res.Sent, i)
 			res.Bytes += n
-			layerLine(opts, p.art, i, n)
+			layerLine(opts, a, i, n)
 		})
-		if errors.Is(writeErr, errDaemonDone) && p.complete {
+		if errors.Is(writeErr, errDaemonDone) && p.Complete() {
 			writeErr = nil // only the end-of-archive padding was cut off
 		}
 		pipe.CloseWrite(writeErr)

@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/nanna-coder/build/internal/daemon"
+	"github.com/nanna-coder/build/internal/dockerarchive"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
@@ -46,7 +46,7 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 	store.Rules = rules.Rules
 	noteRules(opts, rules)
 	n, err := writeFile(ctx, file, func(w io.Writer) error {
-		return daemon.WriteArchive(ctx, w, img, refs, store)
+		return dockerarchive.Write(ctx, w, img, refs, store)
 	})
 	if err != nil {
 		return Result{}, err

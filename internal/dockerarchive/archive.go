@@ -1,4 +1,4 @@
-package daemon
+package dockerarchive
 
 import (
 	"archive/tar"
@@ -15,40 +15,41 @@ import (
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
-// format is the shape of the archive sent to POST /images/load.
-type format int
+// Format is the shape of an archive.
+type Format int
 
 const (
-	// dockerArchive is `docker save`'s format: manifest.json, the config
-	// and <digest>.tar layer files. Podman and files use it.
-	dockerArchive format = iota
-	// ociLayout is an OCI image layout (oci-layout, index.json, blobs/)
+	// Docker is `docker save`'s format: manifest.json, the config and
+	// <digest>.tar layer files. Podman and files use it.
+	Docker Format = iota
+	// OCILayout is an OCI image layout (oci-layout, index.json, blobs/)
 	// with a docker-archive manifest.json whose paths point into blobs/, so
 	// that one archive serves both of Docker's image stores: the classic
 	// store reads manifest.json, the containerd store index.json. Blobs
 	// left out are looked up in the daemon: by chain ID on the classic
 	// store, in the content store on the containerd store.
-	ociLayout
+	OCILayout
 )
 
-// plan says what goes into the archive: which layers are sent and which the
-// daemon already holds.
-type plan struct {
-	art      *artifact
-	format   format
+// Plan says what one archive carries: which layers are sent and which the
+// reader already holds. A Plan is written by one goroutine at a time.
+type Plan struct {
+	img      *Image
+	format   Format
 	files    []string // archive file name of each JSON layer's blob
 	send     []bool   // per JSON layer: include its blob (false: held, or a duplicate sent earlier)
-	held     []bool   // per JSON layer: the daemon holds it
+	held     []bool   // per JSON layer: the reader holds it
 	tags     []string // RepoTags of the archive (only for files; loads tag afterwards)
 	complete bool     // the archive's index (manifest.json, index.json) has been written
 }
 
-// newPlan decides the archive's content; held says per JSON layer whether
-// the daemon provably holds it (nil: send everything).
-func newPlan(a *artifact, f format, held []bool) *plan {
-	p := &plan{art: a, format: f}
+// NewPlan decides the archive of img in format f; held says per JSON layer
+// whether the reader provably holds it (nil: send everything). A layer the
+// image has twice is sent once.
+func NewPlan(img *Image, f Format, held []bool) *Plan {
+	p := &Plan{img: img, format: f}
 	seen := map[string]bool{}
-	for i, l := range a.img.Layers {
+	for i, l := range img.JSON.Layers {
 		name := p.blobName(l.Digest)
 		isHeld := held != nil && held[i]
 		p.files = append(p.files, name)
@@ -61,36 +62,51 @@ func newPlan(a *artifact, f format, held []bool) *plan {
 	return p
 }
 
-func (p *plan) blobName(d digest.Digest) string {
-	if p.format == ociLayout {
+// Format is the archive's format.
+func (p *Plan) Format() Format { return p.format }
+
+// File is the archive's file name for the blob of JSON layer i:
+// blobs/sha256/<hex> in an OCI layout, <hex>.tar in a docker-archive. The
+// name is the same whether or not the archive carries the blob.
+func (p *Plan) File(i int) string { return p.files[i] }
+
+// Complete reports whether the last Write wrote the archive's index files,
+// which come last: a reader that stopped after them missed only the tar's
+// end-of-archive padding.
+func (p *Plan) Complete() bool { return p.complete }
+
+func (p *Plan) blobName(d digest.Digest) string {
+	if p.format == OCILayout {
 		return "blobs/" + d.Algorithm().String() + "/" + d.Encoded()
 	}
 	return d.Encoded() + ".tar"
 }
 
-func (p *plan) configName() string {
-	if p.format == ociLayout {
-		return p.blobName(p.art.configID)
+func (p *Plan) configName() string {
+	if p.format == OCILayout {
+		return p.blobName(p.img.ConfigID)
 	}
-	return p.art.configID.Encoded() + ".json"
+	return p.img.ConfigID.Encoded() + ".json"
 }
 
-// leftOut reports whether the archive holds back any layer.
-func (p *plan) leftOut() bool {
-	for _, h := range p.held {
+// Held lists the JSON layers left out because the reader holds them, in
+// order; nil when none is.
+func (p *Plan) Held() []int {
+	var out []int
+	for i, h := range p.held {
 		if h {
-			return true
+			out = append(out, i)
 		}
 	}
-	return false
+	return out
 }
 
-// sendBytes is the number of layer bytes the archive carries.
-func (p *plan) sendBytes() int64 {
+// Bytes is the number of layer bytes the archive carries.
+func (p *Plan) Bytes() int64 {
 	var n int64
 	for i, s := range p.send {
 		if s {
-			n += p.art.sizes[i]
+			n += p.img.Sizes[i]
 		}
 	}
 	return n
@@ -100,36 +116,36 @@ func (p *plan) sendBytes() int64 {
 // archive itself is reproducible.
 var epoch = time.Unix(0, 0).UTC()
 
-// writeArchive writes the archive: the config, the layer blobs to send, and
+// Write writes the archive to w: the config, the layer blobs to send, and
 // the index files last, so that an archive cut short by an error is never
-// one the daemon can load. Each layer is verified while it streams
-// (nix2container.Image.StreamLayer); onLayer is called after each layer with
-// its index and byte count.
-func writeArchive(ctx context.Context, w io.Writer, p *plan, src nix2container.Store, onLayer func(i int, n int64)) error {
+// one the daemon can load. Each layer is read from src and verified while
+// it streams (nix2container.Image.StreamLayer); onLayer is called after
+// each layer with its index and byte count.
+func (p *Plan) Write(ctx context.Context, w io.Writer, src nix2container.Store, onLayer func(i int, n int64)) error {
 	tw := tar.NewWriter(w)
-	if p.format == ociLayout {
+	if p.format == OCILayout {
 		if err := writeFile(tw, ispec.ImageLayoutFile, []byte(`{"imageLayoutVersion":"`+ispec.ImageLayoutVersion+`"}`)); err != nil {
 			return err
 		}
 	}
-	if err := writeFile(tw, p.configName(), p.art.config); err != nil {
+	if err := writeFile(tw, p.configName(), p.img.Config); err != nil {
 		return err
 	}
-	for i := range p.art.img.Layers {
+	for i := range p.img.JSON.Layers {
 		if !p.send[i] {
 			continue
 		}
-		hdr := &tar.Header{Name: p.files[i], Mode: 0o444, Size: p.art.sizes[i], ModTime: epoch, Typeflag: tar.TypeReg}
+		hdr := &tar.Header{Name: p.files[i], Mode: 0o444, Size: p.img.Sizes[i], ModTime: epoch, Typeflag: tar.TypeReg}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return fmt.Errorf("writing archive entry for layer %d: %w", i, err)
 		}
-		n, err := p.art.img.StreamLayer(ctx, i, tw, src)
+		n, err := p.img.JSON.StreamLayer(ctx, i, tw, src)
 		if err != nil {
 			return err
 		}
 		onLayer(i, n)
 	}
-	if p.format == ociLayout {
+	if p.format == OCILayout {
 		if err := writeIndex(tw, p); err != nil {
 			return err
 		}
@@ -150,14 +166,14 @@ func writeArchive(ctx context.Context, w io.Writer, p *plan, src nix2container.S
 
 // writeIndex writes the manifest blob and index.json naming it, without a
 // name: loads tag the image once it is verified.
-func writeIndex(tw *tar.Writer, p *plan) error {
-	if err := writeFile(tw, p.blobName(p.art.manifestID), p.art.manifest); err != nil {
+func writeIndex(tw *tar.Writer, p *Plan) error {
+	if err := writeFile(tw, p.blobName(p.img.ManifestID), p.img.Manifest); err != nil {
 		return err
 	}
 	index, err := json.Marshal(ispec.Index{
 		Versioned: specs.Versioned{SchemaVersion: 2},
 		MediaType: ispec.MediaTypeImageIndex,
-		Manifests: []ispec.Descriptor{{MediaType: ispec.MediaTypeImageManifest, Digest: p.art.manifestID, Size: int64(len(p.art.manifest))}},
+		Manifests: []ispec.Descriptor{{MediaType: ispec.MediaTypeImageManifest, Digest: p.img.ManifestID, Size: int64(len(p.img.Manifest))}},
 	})
 	if err != nil {
 		return fmt.Errorf("encoding index.json: %w", err)
@@ -183,15 +199,15 @@ func writeFile(tw *tar.Writer, name string, data []byte) error {
 	return nil
 }
 
-// WriteArchive writes img as a complete docker-archive tagged with refs: the
-// file `docker load -i` reads. Every layer is included and verified while it
-// is written.
-func WriteArchive(ctx context.Context, w io.Writer, img *nix2container.Image, refs []string, src nix2container.Store) error {
-	a, err := newArtifact(ctx, img, src)
+// Write writes img as a complete docker-archive tagged with refs: the
+// file `docker load -i` reads. Every layer is included and verified while
+// it is written; src's rules are used as they are.
+func Write(ctx context.Context, w io.Writer, img *nix2container.Image, refs []string, src nix2container.Store) error {
+	i, err := NewImage(ctx, img, src)
 	if err != nil {
 		return err
 	}
-	p := newPlan(a, dockerArchive, nil)
+	p := NewPlan(i, Docker, nil)
 	p.tags = refs
-	return writeArchive(ctx, w, p, src, func(int, int64) {})
+	return p.Write(ctx, w, src, func(int, int64) {})
 }
