@@ -85,7 +85,7 @@ func IntegrationTests() []Step {
 		switch {
 		case host != "":
 			steps = append(steps, Step{"loading on " + e.Name, []string{"go", "test", "-count=1", "-p", "1", "-tags", "integration", "-timeout", "20m",
-				"./internal/load/", "./internal/contentstore/", "./internal/container/", "./internal/doctor/", "./integration/"}, []string{"DOCKER_HOST=" + host}})
+				"./internal/daemon/", "./internal/contentstore/", "./internal/container/", "./internal/doctor/", "./integration/"}, []string{"DOCKER_HOST=" + host}})
 		case Enabled():
 			steps = append(steps, Step{"loading on " + e.Name, []string{"sh", "-c", "echo '" + e.Env + " is not set: .ci/run starts that engine' >&2; exit 1"}, nil})
 		}

@@ -9,8 +9,7 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/nanna-coder/build/internal/engine"
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 )
 
 // Daemon is a Docker daemon the load benchmark runs against.
@@ -66,7 +65,7 @@ func Daemons(hosts string, getenv func(string) string) ([]Daemon, error) {
 	if len(out) > 0 {
 		return out, nil
 	}
-	ep, err := engine.Resolve(getenv)
+	ep, err := daemon.Resolve(getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -76,16 +75,16 @@ func Daemons(hosts string, getenv func(string) string) ([]Daemon, error) {
 // engineInfo is what the report says about a daemon.
 type engineInfo struct {
 	Version, API, MinAPI string
-	Store                load.Store
+	Store                daemon.ImageStore
 	Driver               string // storage driver or snapshotter
 }
 
 // String reads "Docker 29.0.1 (API 1.52, min 1.44), containerd image store (overlayfs)".
 func (e engineInfo) String() string {
-	store := map[load.Store]string{
-		load.GraphDriver: "classic image store",
-		load.Containerd:  "containerd image store",
-		load.Podman:      "Podman",
+	store := map[daemon.ImageStore]string{
+		daemon.ClassicStore:    "classic image store",
+		daemon.ContainerdStore: "containerd image store",
+		daemon.PodmanStore:     "Podman",
 	}[e.Store]
 	if store == "" {
 		store = "unknown image store"
@@ -96,7 +95,7 @@ func (e engineInfo) String() string {
 // describe asks the daemon at host for its version and image store
 // (driver-type io.containerd.snapshotter.v1 means the containerd store).
 func describe(ctx context.Context, host string) (engineInfo, error) {
-	c, err := engine.Connect(ctx, engine.Endpoint{Host: host})
+	c, err := daemon.Connect(ctx, daemon.Endpoint{Host: host})
 	if err != nil {
 		return engineInfo{}, err
 	}
@@ -109,7 +108,7 @@ func describe(ctx context.Context, host string) (engineInfo, error) {
 	if err != nil {
 		return engineInfo{}, fmt.Errorf("asking %s for its storage driver: %w", host, err)
 	}
-	store, err := load.DetectStore(ctx, c)
+	store, err := daemon.DetectImageStore(ctx, c)
 	if err != nil {
 		return engineInfo{}, err
 	}

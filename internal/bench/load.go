@@ -10,7 +10,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
+	"github.com/nanna-coder/build/internal/dockerarchive"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
@@ -35,7 +36,7 @@ func benchRefs() []string {
 // measures, on each of opts.Daemons in turn: docker load -i of it as a
 // prebuilt archive, cold and with the image present; a cold load:json; a
 // load:json after the top layer changed; a repeat load:json (the compiled
-// magefiles, the whole go tool mage process, and load.Image in this
+// magefiles, the whole go tool mage process, and daemon.Image in this
 // process); skopeo's docker-archive → docker-daemon copy where skopeo can
 // reach that engine; and the loader's peak RSS. A measurement that fails
 // is reported as failed and not tried again; the other measurements and
@@ -132,7 +133,7 @@ func writeArchiveFile(ctx context.Context, path string, img *nix2container.Image
 	if err != nil {
 		return err
 	}
-	err = load.WriteArchive(ctx, f, img, []string{"nanna-bench:archive"}, nix2container.Store{})
+	err = dockerarchive.Write(ctx, f, img, []string{"nanna-bench:archive"}, nix2container.Store{})
 	return errors.Join(err, f.Close())
 }
 
@@ -200,7 +201,7 @@ func (r *runner) steps(d Daemon, env []string, skopeo bool) []step {
 	return steps
 }
 
-// loadInProcess times load.Image of the base image, which the daemon
+// loadInProcess times daemon.Image of the base image, which the daemon
 // holds: the loader's own work without process start-up.
 func (r *runner) loadInProcess(ctx context.Context, d Daemon) (measurement, error) {
 	getenv := func(k string) string {
@@ -210,7 +211,7 @@ func (r *runner) loadInProcess(ctx context.Context, d Daemon) (measurement, erro
 		return os.Getenv(k)
 	}
 	start := time.Now()
-	_, err := load.Image(ctx, load.DialEnv(getenv), r.img, load.Options{Refs: []string{"nanna-bench:latest"}})
+	_, err := daemon.Image(ctx, daemon.DialEnv(getenv), r.img, daemon.Options{Refs: []string{"nanna-bench:latest"}})
 	return measurement{elapsed: time.Since(start)}, err
 }
 

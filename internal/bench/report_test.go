@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 )
 
 func TestMedian(t *testing.T) {
@@ -26,8 +26,8 @@ func secs(ds ...time.Duration) []measurement {
 }
 
 func TestPrintDaemon(t *testing.T) {
-	classic := engineInfo{Version: "20.10.24", API: "1.41", MinAPI: "1.12", Store: load.GraphDriver, Driver: "overlay2"}
-	containerd := engineInfo{Version: "29.0.1", API: "1.52", MinAPI: "1.44", Store: load.Containerd, Driver: "overlayfs"}
+	classic := engineInfo{Version: "20.10.24", API: "1.41", MinAPI: "1.12", Store: daemon.ClassicStore, Driver: "overlay2"}
+	containerd := engineInfo{Version: "29.0.1", API: "1.52", MinAPI: "1.44", Store: daemon.ContainerdStore, Driver: "overlayfs"}
 	full := map[string][]measurement{
 		rowDocker:        secs(4 * time.Second),
 		rowCold:          {{elapsed: 4400 * time.Millisecond, maxRSS: 25 << 20}},

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/testenv"
 )
@@ -24,7 +24,7 @@ func TestIntegrationDocker(t *testing.T) {
 	ctx := context.Background()
 	docker, err := exec.LookPath("docker")
 	testenv.Require(t, "the docker CLI", err)
-	_, closer, err := load.DialEnv(os.Getenv)(ctx)
+	_, closer, err := daemon.DialEnv(os.Getenv)(ctx)
 	testenv.Require(t, "a Docker daemon", err)
 	closer.Close()
 	_, err = exec.LookPath("nix-store")
@@ -69,7 +69,7 @@ func TestIntegrationDocker(t *testing.T) {
 
 	const ref = "nanna-test-binfmt-probe:arm64"
 	t.Cleanup(func() { exec.Command(docker, "image", "rm", "--force", ref).Run() })
-	if _, err := load.Image(ctx, load.DialEnv(os.Getenv), parsed, load.Options{Refs: []string{ref}, Log: io.Discard}); err != nil {
+	if _, err := daemon.Image(ctx, daemon.DialEnv(os.Getenv), parsed, daemon.Options{Refs: []string{ref}, Log: io.Discard}); err != nil {
 		t.Fatalf("loading %s: %v", ref, err)
 	}
 	arch, err := exec.Command(docker, "image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", ref).Output()

@@ -20,7 +20,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
-	"github.com/nanna-coder/build/internal/engine"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/testenv"
 )
 
@@ -86,11 +86,11 @@ func loadSmokeImage(t *testing.T) {
 func dockerClient(t *testing.T) Client {
 	t.Helper()
 	testenv.RequireDocker(t)
-	ep, err := engine.Resolve(os.Getenv)
+	ep, err := daemon.Resolve(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := engine.Connect(context.Background(), ep)
+	c, err := daemon.Connect(context.Background(), ep)
 	if err != nil {
 		t.Fatal(err)
 	}

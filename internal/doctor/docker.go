@@ -11,8 +11,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/nanna-coder/build/internal/contentstore"
-	"github.com/nanna-coder/build/internal/engine"
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 )
 
 // dockerState is what the docker check learned, for the checks after it.
@@ -25,17 +24,13 @@ type dockerState struct {
 // engine, API version and image store; when none answers it looks for a
 // Podman socket to suggest instead.
 func checkDocker(ctx context.Context, m Machine, st *dockerState) Finding {
-	ep, err := engine.Resolve(m.Getenv)
+	ep, err := daemon.Resolve(m.Getenv)
 	if err != nil {
 		return Finding{Fail, firstLine(err.Error()), "fix the Docker CLI configuration or set DOCKER_HOST"}
 	}
-	c, err := engine.Connect(ctx, ep)
+	c, err := daemon.Connect(ctx, ep)
 	if err != nil {
-		detail, fix, _ := strings.Cut(err.Error(), "; ")
-		if sock := podmanSocket(ctx, m); sock != "" {
-			fix = "Podman answers at " + sock + ": export DOCKER_HOST=" + sock + " to load into Podman instead, or " + fix
-		}
-		return Finding{Fail, detail, fix}
+		return unreachable(err, podmanSocket(ctx, m))
 	}
 	defer c.Close()
 	v, err := c.ServerVersion(ctx, client.ServerVersionOptions{})
@@ -45,18 +40,32 @@ func checkDocker(ctx context.Context, m Machine, st *dockerState) Finding {
 	if info, err := c.Info(ctx, client.InfoOptions{}); err == nil && strings.HasPrefix(ep.Host, "unix://") {
 		st.Root = info.Info.DockerRootDir
 	}
-	store, err := load.DetectStore(ctx, c)
+	store, err := daemon.DetectImageStore(ctx, c)
 	if err != nil {
 		return Finding{Warn, err.Error(), ""}
 	}
 	detail := fmt.Sprintf("%s: engine %s, API %s (client %s), %s image store", ep, v.Version, v.APIVersion, c.ClientVersion(), store)
 	switch store {
-	case load.GraphDriver:
+	case daemon.ClassicStore:
 		return Finding{OK, detail + ": layers the daemon holds are skipped", ""}
-	case load.Containerd:
+	case daemon.ContainerdStore:
 		return containerdPath(ctx, c, detail)
 	}
 	return Finding{OK, detail + ": every layer is sent on a cold load", ""}
+}
+
+// unreachable is the docker row when no daemon answers: what went wrong,
+// and the fix, which offers podman (a Podman socket that answers) if set.
+func unreachable(err error, podman string) Finding {
+	detail, fix := err.Error(), ""
+	var de *daemon.Error
+	if errors.As(err, &de) {
+		detail, fix = de.Err.Error(), de.Fix
+	}
+	if podman != "" {
+		fix = "Podman answers at " + podman + ": export DOCKER_HOST=" + podman + " to load into Podman instead, or " + fix
+	}
+	return Finding{Fail, detail, fix}
 }
 
 // containerdPath says which way loads take into a containerd image store:
@@ -91,8 +100,8 @@ func podmanSocket(ctx context.Context, m Machine) string {
 		if !m.Exists(sock) {
 			continue
 		}
-		ep := engine.Endpoint{Host: "unix://" + sock}
-		if c, err := engine.Connect(ctx, ep); err == nil {
+		ep := daemon.Endpoint{Host: "unix://" + sock}
+		if c, err := daemon.Connect(ctx, ep); err == nil {
 			c.Close()
 			return ep.Host
 		}

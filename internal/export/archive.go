@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/dockerarchive"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
@@ -37,7 +37,7 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 	store.Rules = rules.Rules
 	noteRules(opts, rules)
 	n, err := writeFile(ctx, file, func(w io.Writer) error {
-		return load.WriteArchive(ctx, w, img, refs, store)
+		return dockerarchive.Write(ctx, w, img, refs, store)
 	})
 	if err != nil {
 		return Result{}, err

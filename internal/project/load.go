@@ -5,8 +5,8 @@ import (
 	"sync"
 
 	"github.com/nanna-coder/build/internal/config"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/imageref"
-	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
 )
 
@@ -14,7 +14,7 @@ import (
 type Loaded struct {
 	Built
 	// Load is what the load did.
-	Load load.Result
+	Load daemon.Result
 }
 
 // Load builds the images with the given keys (ollama, harness, qwen3, …)
@@ -62,14 +62,14 @@ func (p *Project) LoadAll(ctx context.Context) ([]Loaded, error) {
 // LoadJSON loads an already built nix2container JSON under ref (name[:tag],
 // tag latest by default). When the name is one of the configured images',
 // its registry references are added as they are for a build.
-func (p *Project) LoadJSON(ctx context.Context, path, ref string) (load.Result, error) {
+func (p *Project) LoadJSON(ctx context.Context, path, ref string) (daemon.Result, error) {
 	name, tag, err := imageref.Parse(ref)
 	if err != nil {
-		return load.Result{}, err
+		return daemon.Result{}, err
 	}
 	img, err := nix2container.ReadFile(path)
 	if err != nil {
-		return load.Result{}, err
+		return daemon.Result{}, err
 	}
 	refs := []string{name + ":" + tag}
 	for _, c := range p.Config.Images {
@@ -93,12 +93,12 @@ func (p *Project) LoadInstallable(ctx context.Context, installable string) (Load
 }
 
 // load loads one parsed image under refs.
-func (p *Project) load(ctx context.Context, img *nix2container.Image, refs []string) (load.Result, error) {
-	return load.Image(ctx, p.dial, img, p.loadOptions(refs))
+func (p *Project) load(ctx context.Context, img *nix2container.Image, refs []string) (daemon.Result, error) {
+	return daemon.Image(ctx, p.dial, img, p.loadOptions(refs))
 }
 
-func (p *Project) loadOptions(refs []string) load.Options {
-	return load.Options{
+func (p *Project) loadOptions(refs []string) daemon.Options {
+	return daemon.Options{
 		Refs:         refs,
 		Related:      p.related(),
 		Attempts:     p.Config.Loading.Retries.MaxAttempts,

@@ -66,4 +66,3 @@ func (p *Project) PushIndexOf(ctx context.Context, built []Built, platforms []st
 	res, err := push.Index(ctx, entries, refs, p.pushOptions(opts))
 	return res, pushError(err)
 }
-

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/nanna-coder/build/internal/config"
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
@@ -58,8 +58,8 @@ type Project struct {
 	getenv       func(string) string
 	out          Output
 	viaDockerAPI bool
-	dial         load.Dial // tests replace the daemon
-	nix          nixer     // tests replace nix
+	dial         daemon.Dial // tests replace the daemon
+	nix          nixer       // tests replace nix
 }
 
 // Open reads the configuration of the repository at root and the
@@ -83,7 +83,7 @@ func Open(ctx context.Context, root string, getenv func(string) string, out Outp
 		getenv:       getenv,
 		out:          out,
 		viaDockerAPI: getenv("NANNA_LOAD_VIA") == "docker-api",
-		dial:         load.DialEnv(getenv),
+		dial:         daemon.DialEnv(getenv),
 		nix:          realNix{},
 	}, nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/opencontainers/go-digest"
 
 	"github.com/nanna-coder/build/internal/container"
-	"github.com/nanna-coder/build/internal/engine"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/push"
 )
 
@@ -55,11 +55,11 @@ func (p *Project) Smoke(ctx context.Context, key, ref string) (string, error) {
 
 // connect opens the Docker Engine API the project's loads go to.
 func (p *Project) connect(ctx context.Context) (*client.Client, error) {
-	ep, err := engine.Resolve(p.getenv)
+	ep, err := daemon.Resolve(p.getenv)
 	if err != nil {
 		return nil, err
 	}
-	return engine.Connect(ctx, ep)
+	return daemon.Connect(ctx, ep)
 }
 
 // Pushed checks that the registry still serves the manifest with digest

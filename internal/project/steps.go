@@ -9,9 +9,8 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/internal/engine"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/imageref"
-	"github.com/nanna-coder/build/internal/load"
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/nixbuild"
 	"github.com/nanna-coder/build/internal/push"
@@ -53,7 +52,7 @@ func (p *Project) Refs(b Built) []string {
 }
 
 // LoadBuilt loads a built image under [Project.Refs].
-func (p *Project) LoadBuilt(ctx context.Context, b Built) (load.Result, error) {
+func (p *Project) LoadBuilt(ctx context.Context, b Built) (daemon.Result, error) {
 	return p.load(ctx, b.Image, p.Refs(b))
 }
 
@@ -69,7 +68,7 @@ func (p *Project) PushBuilt(ctx context.Context, b Built, opts PushOptions) (pus
 // Daemon names the Docker Engine (or Podman) that loads go to: DOCKER_HOST,
 // or the current Docker context's endpoint.
 func (p *Project) Daemon() (string, error) {
-	ep, err := engine.Resolve(p.getenv)
+	ep, err := daemon.Resolve(p.getenv)
 	if err != nil {
 		return "", err
 	}

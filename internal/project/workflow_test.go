@@ -18,7 +18,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/nanna-coder/build/internal/config"
-	"github.com/nanna-coder/build/internal/load"
+	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
@@ -58,7 +58,7 @@ func (f *fakeNix) EvalImageRef(ctx context.Context, installable string, _ nixbui
 // presentDaemon has every image already, so a load only tags; it records
 // the tags.
 type presentDaemon struct {
-	load.Client
+	daemon.Client
 	mu   sync.Mutex
 	tags []string
 }
@@ -92,7 +92,7 @@ func testEnv(t *testing.T, getenv map[string]string, fail ...string) (*Project, 
 	d := &presentDaemon{}
 	get := func(k string) string { return getenv[k] }
 	p := &Project{Layout: Layout{Flake: "/flake"}, Config: config.Defaults(get), getenv: get, out: Output{Log: io.Discard}, nix: n}
-	p.dial = func(ctx context.Context) (load.Client, io.Closer, error) { return d, io.NopCloser(nil), nil }
+	p.dial = func(ctx context.Context) (daemon.Client, io.Closer, error) { return d, io.NopCloser(nil), nil }
 	return p, n, d
 }
 

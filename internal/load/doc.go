@@ -1,2 +1,0 @@
-// Package load streams Nix-built images into a Docker Engine, sending only the layers the daemon lacks.
-package load
