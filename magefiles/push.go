@@ -8,6 +8,7 @@ import (
 	"github.com/magefile/mage/mg"
 
 	"github.com/nanna-coder/build/internal/project"
+	"github.com/nanna-coder/build/internal/tasks"
 )
 
 // Push builds images with Nix and pushes them to a container registry, without skopeo or a Docker daemon.
@@ -59,6 +60,36 @@ func (Push) Index(ctx context.Context, ref, platforms string, gzip, insecure *bo
 		return err
 	}
 	_, err = p.PushIndex(ctx, project.SplitList(ref), platforms, pushOptions(nil, gzip, insecure))
+	return err
+}
+
+// All builds, loads and smoke-tests every configured image, checks the flake and the models, and pushes each image that passed to its registry references, through ci's cache.
+//
+// -platforms=amd64,arm64 builds packages.<system>.<attr> for each platform
+// and pushes an OCI index over them instead (see push:multiarch). On GitHub
+// Actions it pushes only where ci would. Flags as for push:image: -gzip,
+// -insecure; -force, -explain as for ci.
+func (Push) All(ctx context.Context, platforms *string, gzip, insecure, force, explain *bool) error {
+	r := cached(force, explain)
+	r.platforms, r.push = str(platforms), pushOptions(nil, gzip, insecure)
+	return r.steps(ctx, tasks.PushAll)
+}
+
+// Multiarch builds image NAME for each of -platforms (default amd64,arm64) from the flake's packages.<system>.<attr>, checks each JSON's arch, and pushes each image and then an OCI index under the image's tags.
+//
+// aarch64 builds need qemu:setup (or a remote builder): an image whose
+// arch is not its platform's is an error, never a native build in its
+// place. Flags as for push:image: -to, -gzip, -insecure.
+func (Push) Multiarch(ctx context.Context, name string, platforms, to *string, gzip, insecure *bool) error {
+	p, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	list := project.SplitList(str(platforms))
+	if len(list) == 0 {
+		list = []string{"amd64", "arm64"}
+	}
+	_, err = p.PushMultiarch(ctx, name, list, pushOptions(to, gzip, insecure))
 	return err
 }
 

@@ -26,6 +26,3 @@ func Integration(ctx context.Context) error {
 
 // Test runs check, unit and integration in order: the README's test command.
 func Test(ctx context.Context) { mg.SerialCtxDeps(ctx, Check, Unit, Integration) }
-
-// Ci is what CI runs once .ci/run has installed and started the services: test.
-func Ci(ctx context.Context) { mg.SerialCtxDeps(ctx, Test) }

@@ -34,6 +34,9 @@ type Result struct {
 	Reason string
 	// Err is why the step failed, nil otherwise.
 	Err error
+	// Output is what the step made, as its Run returned it or as recorded
+	// when cached; nil unless it ran or was cached.
+	Output Output
 }
 
 // Summary is the report of a whole run: each step's result in the order

@@ -24,6 +24,7 @@ func (r *run) step(ctx context.Context, i int, deps map[string]dep) outcome {
 		if !opts.Explain {
 			res.Why = ""
 		}
+		res.Output = maps.Clone(d.out)
 		return outcome{step: i, res: res, dep: d}
 	}
 	fail := func(err error) outcome { return end(Result{Status: Failed, Err: err}, dep{}) }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // text is the plain-text Reporter.
@@ -56,7 +58,9 @@ func note(r Result) string {
 	case Skipped:
 		parts = append(parts, r.Reason)
 	}
-	parts = append(parts, r.Summary...)
+	for _, line := range r.Summary {
+		parts = append(parts, ui.Readable(line))
+	}
 	if r.Why != "" {
 		parts = append(parts, r.Why)
 	}

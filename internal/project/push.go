@@ -89,18 +89,6 @@ func (p *Project) PushIndex(ctx context.Context, refs []string, platforms string
 	return res, pushError(err)
 }
 
-// SplitList splits a comma-separated command-line list, dropping empty
-// items and spaces.
-func SplitList(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
-
 func (p *Project) pushOptions(opts PushOptions) push.Options {
 	return push.Options{
 		Gzip:       opts.Gzip,

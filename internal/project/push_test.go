@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanna-coder/build/internal/config"
+	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/push"
 )
 
@@ -107,6 +108,56 @@ func TestPushErrorsSayWhatToDo(t *testing.T) {
 		}
 		if !errors.Is(err, tt.err) || !strings.HasSuffix(err.Error(), tt.want) {
 			t.Errorf("pushError(%v) = %v, want it to wrap the error and end with %q", tt.err, err, tt.want)
+		}
+	}
+}
+
+func TestSplitWords(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []string
+		wantErr bool
+	}{
+		{"", nil, false},
+		{"--help", []string{"--help"}, false},
+		{"  --model qwen3\t--verbose ", []string{"--model", "qwen3", "--verbose"}, false},
+		{`say 'hello world' "a \"b\" c" d\ e`, []string{"say", "hello world", `a "b" c`, "d e"}, false},
+		{`''`, []string{""}, false},
+		{`'open`, nil, true},
+		{`trailing\`, nil, true},
+	}
+	for _, tt := range tests {
+		got, err := SplitWords(tt.in)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("SplitWords(%q) error = %v, want error %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("SplitWords(%q) mismatch (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestBuiltCommand(t *testing.T) {
+	img := func(entrypoint, cmd []string) Built {
+		b := Built{Image: &nix2container.Image{}}
+		b.Image.Config.Entrypoint, b.Image.Config.Cmd = entrypoint, cmd
+		return b
+	}
+	tests := []struct {
+		name string
+		b    Built
+		args []string
+		want []string
+	}{
+		{"no args keeps the image's Cmd", img(nil, []string{"/bin/ollama", "serve"}), nil, nil},
+		{"args follow the Cmd's program", img(nil, []string{"/bin/ollama", "serve"}), []string{"--version"}, []string{"/bin/ollama", "--version"}},
+		{"args go to the Entrypoint", img([]string{"/bin/harness"}, []string{"--port", "1"}), []string{"--help"}, []string{"--help"}},
+		{"no Cmd: args are the command", img(nil, nil), []string{"sh", "-c", "true"}, []string{"sh", "-c", "true"}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, tt.b.Command(tt.args)); diff != "" {
+			t.Errorf("%s: Command(%q) mismatch (-want +got):\n%s", tt.name, tt.args, diff)
 		}
 	}
 }

@@ -78,3 +78,18 @@ func (p *Project) Pushed(ctx context.Context, d string, refs []string, opts Push
 	}
 	return nil
 }
+
+// Command returns the Cmd that passes args to the image's program: args
+// themselves when the image has an Entrypoint, else its Cmd's program
+// followed by args (nanna-coder's images set only Cmd). No args keeps the
+// image's own Cmd (nil).
+func (b Built) Command(args []string) []string {
+	cfg := b.Image.Config
+	if len(args) == 0 {
+		return nil
+	}
+	if len(cfg.Entrypoint) > 0 || len(cfg.Cmd) == 0 {
+		return args
+	}
+	return append([]string{cfg.Cmd[0]}, args...)
+}

@@ -96,3 +96,30 @@ func ParseImageLine(line string) (Image, bool) {
 	img.Layers = sent && skipped
 	return img, true
 }
+
+// Brief is img for people: "nanna-coder-ollama:latest 840a46d678dc,
+// 2.8 MiB, 1 layer sent, 2 present", with what is known.
+func (img Image) Brief() string {
+	parts := []string{img.Reference}
+	if img.ID != "" {
+		parts[0] += " " + Short(strings.TrimPrefix(img.ID, "sha256:"))
+	} else if img.Digest != "" {
+		parts[0] += "@" + Short(strings.TrimPrefix(img.Digest, "sha256:"))
+	}
+	if img.Size > 0 {
+		parts = append(parts, Bytes(img.Size))
+	}
+	if img.Layers {
+		parts = append(parts, Plural(img.LayersSent, "layer")+" sent", fmt.Sprintf("%d present", img.LayersSkipped))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Readable returns a summary line for people: an image line in its
+// [Image.Brief] form, any other line as it is.
+func Readable(line string) string {
+	if img, ok := ParseImageLine(line); ok {
+		return img.Brief()
+	}
+	return line
+}

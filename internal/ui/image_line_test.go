@@ -49,3 +49,17 @@ func TestParseImageLineRejects(t *testing.T) {
 		t.Errorf("ParseImageLine with an unknown key and only sent = %+v, %v, want an image without layer counts", img, ok)
 	}
 }
+
+func TestReadable(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{ImageLine(Image{Reference: "nanna-coder-ollama:latest", ID: "sha256:840a46d678dcd7599d2ff7", Size: 2944512, Layers: true, LayersSent: 1, LayersSkipped: 2}),
+			"nanna-coder-ollama:latest 840a46d678dc, 2.8 MiB, 1 layer sent, 2 present"},
+		{ImageLine(Image{Reference: "ghcr.io/o/a:1", Digest: "sha256:0123456789abcdef"}), "ghcr.io/o/a:1@0123456789ab"},
+		{"nix flake check", "nix flake check"},
+	}
+	for _, tt := range tests {
+		if got := Readable(tt.line); got != tt.want {
+			t.Errorf("Readable(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}

@@ -37,6 +37,16 @@ in
     ollama = "nanna-coder-ollama";
   };
 
+  /** Smoke tests: each image runs once, without network, with its Cmd
+      replaced by the command; it must exit 0 within timeoutSeconds. */
+  smoke = {
+    timeoutSeconds = 60;
+    commands = {
+      harness = [ "harness" "--help" ];
+      ollama = [ "ollama" "--version" ];
+    };
+  };
+
   /** Tags applied to loaded and pushed images. */
   tags = {
     /** The tag every image is built with. */

@@ -1,0 +1,66 @@
+package tasks
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/ui"
+)
+
+// terse is the Reporter of a single target (load:image, build:all, …):
+// the steps that run print their own lines, so it adds one line per step
+// that did not run — cached, or skipped with its reason — and, with
+// explain, why each step that ran did.
+type terse struct {
+	w       io.Writer
+	explain bool
+}
+
+// Terse returns the Reporter of a single target, writing to w.
+func Terse(w io.Writer, explain bool) pipeline.Reporter {
+	return terse{w: ui.Or(w), explain: explain}
+}
+
+func (terse) Started(string) {}
+
+func (b terse) Finished(r pipeline.Result) {
+	why := ""
+	if b.explain && r.Why != "" {
+		why = " (" + r.Why + ")"
+	}
+	switch r.Status {
+	case pipeline.Cached:
+		what := "unchanged since its last success"
+		switch {
+		case len(r.Summary) > 0:
+			what = ui.Readable(r.Summary[0])
+		case !b.explain:
+			return // an aggregate: the steps it needs said it
+		}
+		fmt.Fprintf(b.w, "%s cached: %s%s\n", r.Step, what, why)
+	case pipeline.Skipped:
+		fmt.Fprintf(b.w, "%s skipped: %s\n", r.Step, r.Reason)
+	case pipeline.Ran:
+		if b.explain {
+			fmt.Fprintf(b.w, "%s ran%s\n", r.Step, why)
+		}
+	}
+}
+
+func (terse) Done(pipeline.Summary) {}
+
+// Failures turns a whole run's error into one line naming the failed
+// steps, for a reporter that has shown each failure in full already.
+func Failures(s pipeline.Summary, err error) error {
+	failed := s.Failed()
+	if err == nil || len(failed) == 0 {
+		return err // nil, or an invalid pipeline / canceled run: say it all
+	}
+	names := make([]string, len(failed))
+	for i, r := range failed {
+		names[i] = r.Step
+	}
+	return fmt.Errorf("%s failed: %s (see above)", ui.Plural(len(failed), "step"), strings.Join(names, ", "))
+}

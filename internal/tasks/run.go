@@ -1,0 +1,102 @@
+package tasks
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/project"
+)
+
+// RunOptions control one run of the pipeline.
+type RunOptions struct {
+	// Force runs every step, ignoring the cache (-force).
+	Force bool
+	// Explain says per step why it ran or was cached (-explain).
+	Explain bool
+	// Reporter receives the run's events.
+	Reporter pipeline.Reporter
+	// CacheDir overrides where the steps' records are kept; empty means
+	// nanna-coder/pipeline/<checkout> in the user's cache directory.
+	CacheDir string
+}
+
+// Run runs targets (step names; none: every step) of p's pipeline and
+// what they need, each once.
+func Run(ctx context.Context, p *project.Project, opts Options, run RunOptions, targets ...string) (pipeline.Summary, error) {
+	cache := run.CacheDir
+	if cache == "" {
+		dir, err := CacheDir(p.Root)
+		if err != nil {
+			return pipeline.Summary{}, err
+		}
+		cache = dir
+	}
+	e, err := pipeline.New(pipeline.Options{
+		CacheDir:    cache,
+		CodeVersion: CodeVersion(),
+		Dir:         p.Root,
+		Force:       run.Force,
+		Explain:     run.Explain,
+		Reporter:    run.Reporter,
+	})
+	if err != nil {
+		return pipeline.Summary{}, err
+	}
+	return e.Run(ctx, Steps(p, opts), targets...)
+}
+
+// CacheDir is where the records of the checkout at root are kept: one
+// directory per checkout, so that two clones do not replace each other's
+// records.
+func CacheDir(root string) (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the cache directory (set XDG_CACHE_HOME or HOME): %w", err)
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return "", fmt.Errorf("finding the checkout %s: %w", root, err)
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(base, "nanna-coder", "pipeline", filepath.Base(abs)+"-"+hex.EncodeToString(sum[:6])), nil
+}
+
+// CodeVersion identifies the code of the steps: this module's version, or
+// the VCS revision it was built from; a build from a modified tree adds
+// the executable's size and time, which change whenever it is rebuilt.
+func CodeVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return info.Main.Path + "@" + v
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev != "" && modified == "false" {
+		return info.Main.Path + "@" + rev
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return info.Main.Path + "@" + rev + "+unknown"
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return info.Main.Path + "@" + rev + "+unknown"
+	}
+	return fmt.Sprintf("%s@%s+%d-%d", info.Main.Path, rev, fi.Size(), fi.ModTime().UnixNano())
+}
