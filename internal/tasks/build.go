@@ -17,7 +17,7 @@ import (
 
 // Output keys of the build steps.
 const (
-	outJSON = "json" // the store path of the image's nix2container JSON
+	outJSON   = "json"   // the store path of the image's nix2container JSON
 	outRef    = "ref"    // its name:tag
 	outRemote = "remote" // the flake, when it is not a local directory
 )
