@@ -67,13 +67,28 @@ func CacheDir(root string) (string, error) {
 	return filepath.Join(base, "nanna-coder", "pipeline", filepath.Base(abs)+"-"+hex.EncodeToString(sum[:6])), nil
 }
 
-// CodeVersion identifies the code of the steps: this module's version, or
-// the VCS revision it was built from; a build from a modified tree adds
+// module is this module's path: the steps' code.
+const module = "github.com/nanna-coder/build"
+
+// CodeVersion identifies the code of the steps: this module's version when
+// another module (nanna-coder's magefiles) requires it, else the VCS
+// revision this module was built from; a build from a modified tree adds
 // the executable's size and time, which change whenever it is rebuilt.
 func CodeVersion() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"
+	}
+	for _, dep := range info.Deps {
+		if dep.Path == module {
+			if dep.Replace != nil {
+				dep = dep.Replace
+			}
+			if dep.Version != "" { // a local replacement has none
+				return dep.Path + "@" + dep.Version + " " + dep.Sum
+			}
+			return module + executableStamp()
+		}
 	}
 	if v := info.Main.Version; v != "" && v != "(devel)" {
 		return info.Main.Path + "@" + v
@@ -90,13 +105,19 @@ func CodeVersion() string {
 	if rev != "" && modified == "false" {
 		return info.Main.Path + "@" + rev
 	}
+	return info.Main.Path + "@" + rev + executableStamp()
+}
+
+// executableStamp is "+SIZE-MTIME" of the running executable, which
+// changes whenever it is rebuilt.
+func executableStamp() string {
 	exe, err := os.Executable()
 	if err != nil {
-		return info.Main.Path + "@" + rev + "+unknown"
+		return "+unknown"
 	}
 	fi, err := os.Stat(exe)
 	if err != nil {
-		return info.Main.Path + "@" + rev + "+unknown"
+		return "+unknown"
 	}
-	return fmt.Sprintf("%s@%s+%d-%d", info.Main.Path, rev, fi.Size(), fi.ModTime().UnixNano())
+	return fmt.Sprintf("+%d-%d", fi.Size(), fi.ModTime().UnixNano())
 }
