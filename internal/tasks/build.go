@@ -36,6 +36,7 @@ func buildStep(p *project.Project, key string, opts Options) pipeline.Step {
 				return err
 			}
 			in.String("installable", installable)
+			in.Env(p.Config.Env...) // a flake may read them too, in impure evaluation
 			return flakeInputs(ctx, p, in)
 		},
 		Run: func(ctx context.Context, c *pipeline.Context) (pipeline.Output, error) {
@@ -63,7 +64,7 @@ func buildStep(p *project.Project, key string, opts Options) pipeline.Step {
 // flakeInputs declares what Nix reads of the project's flake: the content
 // of its files (in a Git work tree the tracked and the untracked but not
 // ignored ones), flake.lock among them, the system, the Nix version and the
-// environment the configuration and Nix read. A flake that is not a local
+// environment Nix reads. A flake that is not a local
 // directory (NANNA_FLAKE=github:…) cannot be checked for changes: it is
 // read as it is named, and a build of it is never cached.
 func flakeInputs(ctx context.Context, p *project.Project, in *pipeline.Inputs) error {
@@ -73,7 +74,6 @@ func flakeInputs(ctx context.Context, p *project.Project, in *pipeline.Inputs) e
 		return err
 	}
 	in.String("nix version", v)
-	in.Env(p.Config.Env...)
 	in.Env("NIX_CONFIG", "NIX_PATH", "NANNA_FLAKE")
 	dir, ok := localFlake(p.Flake)
 	if !ok {

@@ -51,11 +51,12 @@ func loadStep(p *project.Project, key string, opts Options) pipeline.Step {
 			if err != nil {
 				return nil, err
 			}
+			refs := p.Refs(b) // every name it has now; res.Refs are those it just got
 			c.Summarize(ui.ImageLine(ui.Image{
-				Reference: res.Refs[0], ID: res.ID.String(), Size: layerBytes(b),
+				Reference: refs[0], ID: res.ID.String(), Size: layerBytes(b),
 				Layers: true, LayersSent: len(res.Sent), LayersSkipped: len(b.Image.Layers) - len(res.Sent),
 			}))
-			return pipeline.Output{outID: res.ID.String(), outRefs: strings.Join(res.Refs, ","), outDaemon: daemon}, nil
+			return pipeline.Output{outID: res.ID.String(), outRefs: strings.Join(refs, ","), outDaemon: daemon}, nil
 		},
 		Valid: func(ctx context.Context, out pipeline.Output) error {
 			if m := out[outScript]; m != "" {
