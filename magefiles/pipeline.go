@@ -56,7 +56,7 @@ func (r pipelineRun) run(ctx context.Context, targets func(*project.Project) ([]
 
 // runOn runs the named steps (none: all) of p's pipeline.
 func (r pipelineRun) runOn(ctx context.Context, p *project.Project, names ...string) (pipeline.Summary, error) {
-	rep := tasks.Terse(os.Stderr, r.explain)
+	rep := tasks.Terse(os.Stderr, r.explain, tasks.Expand(names, p.Keys()))
 	if r.whole {
 		rep = ci.NewReporter(os.Getenv, os.Stdout)
 	}

@@ -21,3 +21,23 @@ func Smoke(key string) string { return "smoke:" + key }
 
 // Push names the step that pushes the image with key.
 func Push(key string) string { return "push:" + key }
+
+// Expand returns targets with each aggregate (build:all, load:all, smoke,
+// push:all) replaced by the per-image steps it stands for, keys being the
+// configured images' keys: the steps whose results a target's user asked
+// to see.
+func Expand(targets, keys []string) []string {
+	per := map[string]func(string) string{BuildAll: Build, LoadAll: Load, SmokeAll: Smoke, PushAll: Push}
+	var out []string
+	for _, t := range targets {
+		step, ok := per[t]
+		if !ok {
+			out = append(out, t)
+			continue
+		}
+		for _, k := range keys {
+			out = append(out, step(k))
+		}
+	}
+	return out
+}

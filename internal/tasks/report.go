@@ -9,18 +9,24 @@ import (
 	"github.com/nanna-coder/build/internal/ui"
 )
 
-// terse is the Reporter of a single target (load:image, build:all, …):
-// the steps that run print their own lines, so it adds one line per step
-// that did not run — cached, or skipped with its reason — and, with
-// explain, why each step that ran did.
+// terse is the Reporter of single targets (load:image, build:all, …):
+// for the steps asked for it prints what they found (a store path, a
+// check, a smoke test; loads and pushes print their own lines), for every
+// step one line when it did not run — cached, or skipped with its reason —
+// and, with explain, why each step that ran did.
 type terse struct {
 	w       io.Writer
 	explain bool
+	asked   map[string]bool
 }
 
-// Terse returns the Reporter of a single target, writing to w.
-func Terse(w io.Writer, explain bool) pipeline.Reporter {
-	return terse{w: ui.Or(w), explain: explain}
+// Terse returns the Reporter of a run of targets, writing to w.
+func Terse(w io.Writer, explain bool, targets []string) pipeline.Reporter {
+	t := terse{w: ui.Or(w), explain: explain, asked: map[string]bool{}}
+	for _, s := range targets {
+		t.asked[s] = true
+	}
+	return t
 }
 
 func (terse) Started(string) {}
@@ -45,6 +51,14 @@ func (b terse) Finished(r pipeline.Result) {
 	case pipeline.Ran:
 		if b.explain {
 			fmt.Fprintf(b.w, "%s ran%s\n", r.Step, why)
+		}
+		if !b.asked[r.Step] {
+			return
+		}
+		for _, line := range r.Summary {
+			if _, ok := ui.ParseImageLine(line); !ok {
+				fmt.Fprintln(b.w, line)
+			}
 		}
 	}
 }

@@ -109,13 +109,16 @@ func TestTerseSaysWhatDidNotRun(t *testing.T) {
 		{"aggregate cached", false, pipeline.Result{Step: "load:all", Status: pipeline.Cached}, ""},
 		{"skipped", false, pipeline.Result{Step: "push:ollama", Status: pipeline.Skipped, Reason: "not allowed"}, "push:ollama skipped: not allowed\n"},
 		{"ran", false, pipeline.Result{Step: "load:ollama", Status: pipeline.Ran, Why: "file flake.nix changed"}, ""},
+		{"ran, asked for", false, pipeline.Result{Step: "nix:check", Status: pipeline.Ran, Summary: []string{"nix flake check"}}, "nix flake check\n"},
+		{"ran, asked for, an image line", false, pipeline.Result{Step: "load:harness", Status: pipeline.Ran, Summary: []string{"image a:b id=sha256:ab"}}, ""},
+		{"ran, not asked for", false, pipeline.Result{Step: "build:harness", Status: pipeline.Ran, Summary: []string{"a:b: /nix/store/x.json (1 layer)"}}, ""},
 		{"ran, explained", true, pipeline.Result{Step: "load:ollama", Status: pipeline.Ran, Why: "file flake.nix changed"}, "load:ollama ran (file flake.nix changed)\n"},
 		{"failed", true, pipeline.Result{Step: "load:ollama", Status: pipeline.Failed, Err: errors.New("x")}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			Terse(&b, tt.explain).Finished(tt.res)
+			Terse(&b, tt.explain, []string{"nix:check", "load:harness"}).Finished(tt.res)
 			if b.String() != tt.want {
 				t.Errorf("Terse printed %q, want %q", b.String(), tt.want)
 			}
@@ -157,5 +160,13 @@ func TestCacheDirIsPerCheckout(t *testing.T) {
 	again, _ := CacheDir("/src/a/nanna-coder")
 	if a == b || a != again || !strings.Contains(filepath.Base(a), "nanna-coder-") {
 		t.Errorf("CacheDir = %q, %q, %q; want one directory per checkout, named after it, stable", a, b, again)
+	}
+}
+
+func TestExpand(t *testing.T) {
+	got := Expand([]string{"nix:check", "smoke", "load:ollama"}, []string{"harness", "ollama"})
+	want := []string{"nix:check", "smoke:harness", "smoke:ollama", "load:ollama"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Expand() mismatch (-want +got):\n%s", diff)
 	}
 }
