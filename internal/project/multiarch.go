@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nanna-coder/build/internal/oci"
 	"github.com/nanna-coder/build/internal/platform"
@@ -31,7 +32,7 @@ func (p *Project) BuildFor(ctx context.Context, key string, platforms []string) 
 		b, err := p.buildInstallable(ctx, p.installable(attr))
 		b.Config = img
 		if err != nil {
-			return b, err
+			return b, emulationHint(err, b, pl)
 		}
 		if err := checkArch(b, attr, pl); err != nil {
 			return b, fmt.Errorf("building %s for %s: %w", key, pl.System(), err)
@@ -59,6 +60,19 @@ func parsePlatforms(platforms []string) ([]platform.Platform, error) {
 		parsed[i] = pl
 	}
 	return parsed, nil
+}
+
+// emulationHint adds to the failed build of a platform this machine does
+// not run natively how to make it: the attribute evaluated (b.Ref is set),
+// so its builder may be what could not run.
+func emulationHint(err error, b Built, pl platform.Platform) error {
+	if pl.Native() || b.Ref.Name == "" {
+		return err
+	}
+	name := strings.TrimPrefix(pl.String(), "linux/")
+	return fmt.Errorf("%w\nto build for %s on this machine, Nix needs QEMU (through binfmt_misc) and %s in its extra-platforms: "+
+		"qemu:status %s says which is missing, qemu:setup %s -writeNixConf=true sets both up; or use a remote %s builder",
+		err, pl.System(), pl.System(), name, name, pl.System())
 }
 
 // checkArch checks that b, built from the flake's attr, is an image for

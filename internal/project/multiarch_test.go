@@ -271,3 +271,25 @@ func TestPushMultiarchWrongArchPushesNothing(t *testing.T) {
 		t.Errorf("the registry got %d requests, want none", n)
 	}
 }
+
+func TestBuildForForeignFailureSaysHowToEmulate(t *testing.T) {
+	hint := "qemu:status arm64 says which is missing, qemu:setup arm64 -writeNixConf=true sets both up"
+	tests := []struct {
+		failing  string
+		wantHint bool
+	}{
+		{"packages.aarch64-linux.harnessImage", true},
+		{"packages.x86_64-linux.harnessImage", false}, // this machine's own
+	}
+	for _, tt := range tests {
+		env, n := multiarchEnv(t, nil)
+		n.fail = map[string]bool{tt.failing: true}
+		_, err := env.BuildFor(context.Background(), "harness", []string{"amd64", "arm64"})
+		if err == nil || !strings.Contains(err.Error(), tt.failing) {
+			t.Fatalf("BuildFor() with %s failing = %v, want its error", tt.failing, err)
+		}
+		if got := strings.Contains(err.Error(), hint); got != tt.wantHint {
+			t.Errorf("BuildFor() with %s failing = %v; mentions qemu:status: %v, want %v", tt.failing, err, got, tt.wantHint)
+		}
+	}
+}
