@@ -22,14 +22,16 @@ import (
 	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
-// fakeNix builds every attribute to a copy of the basic fixture JSON, except
-// those listed in fail, and counts its calls.
+// fakeNix builds every attribute to a copy of the basic fixture JSON (or
+// to jsonFor's, for the attributes it lists), except those listed in fail,
+// and counts its calls.
 type fakeNix struct {
-	mu     sync.Mutex
-	json   string
-	fail   map[string]bool
-	builds []string
-	runs   []string
+	mu      sync.Mutex
+	json    string
+	jsonFor map[string]string
+	fail    map[string]bool
+	builds  []string
+	runs    []string
 }
 
 func (f *fakeNix) Run(ctx context.Context, installable string, _ nixbuild.Options) error {
@@ -47,11 +49,17 @@ func (f *fakeNix) Build(ctx context.Context, installable string, _ nixbuild.Opti
 	if f.fail[attr] {
 		return nixbuild.Result{}, errors.New("building " + installable + ": exit status 1")
 	}
+	if path, ok := f.jsonFor[attr]; ok {
+		return nixbuild.Result{Installable: installable, Path: path}, nil
+	}
 	return nixbuild.Result{Installable: installable, Path: f.json}, nil
 }
 
 func (f *fakeNix) EvalImageRef(ctx context.Context, installable string, _ nixbuild.Options) (nixbuild.ImageRef, error) {
 	attr := installable[strings.LastIndex(installable, "#")+1:]
+	if rest, ok := strings.CutPrefix(attr, "packages."); ok { // packages.<system>.<attr>: the same imageName on every system
+		_, attr, _ = strings.Cut(rest, ".")
+	}
 	return nixbuild.ImageRef{Name: "nanna-coder-" + strings.TrimSuffix(attr, "Image"), Tag: "latest"}, nil
 }
 
