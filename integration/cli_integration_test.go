@@ -43,27 +43,33 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// mage runs a target with extra environment variables and returns its
-// stderr and exit code. Each call gets an empty cache directory (the
-// pipeline's records, the loader's manifests) unless env sets
-// XDG_CACHE_HOME.
+// mage runs a target in the repository root with extra environment
+// variables and returns its output and exit code; see mageIn.
 func mage(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
+	return mageIn(t, "..", env, args...)
+}
+
+// mageIn runs a target in dir with extra environment variables and returns
+// its output (stdout and stderr) and exit code. Each call gets an empty
+// cache directory (the pipeline's records, the loader's manifests) unless
+// env sets XDG_CACHE_HOME.
+func mageIn(t *testing.T, dir string, env []string, args ...string) (string, int) {
+	t.Helper()
 	cmd := exec.CommandContext(context.Background(), mageBin, args...)
-	cmd.Dir = ".."
-	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
-	cmd.Env = append(cmd.Env, env...)
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir()), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return stderr.String(), exit.ExitCode()
+		return out.String(), exit.ExitCode()
 	}
 	if err != nil {
 		t.Fatalf("running mage %v: %v", args, err)
 	}
-	return stderr.String(), 0
+	return out.String(), 0
 }
 
 func writeJSON(t *testing.T, content string) string {

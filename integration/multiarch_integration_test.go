@@ -5,12 +5,9 @@ package integration_test
 import (
 	"archive/tar"
 	"bytes"
-	"context"
 	"debug/elf"
-	"errors"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"path"
 	"runtime"
@@ -45,26 +42,6 @@ func multiarchProject(t *testing.T, goarch string) string {
 	testflake.AddProgram(t, dir, "aarch64-linux", goarch)
 	testflake.GitInit(t, dir)
 	return dir
-}
-
-// mageIn runs a target in dir, as a user in that repository does, and
-// returns its output and exit code.
-func mageIn(t *testing.T, dir string, env []string, args ...string) (string, int) {
-	t.Helper()
-	cmd := exec.CommandContext(context.Background(), mageBin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir()), env...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return out.String(), exit.ExitCode()
-	}
-	if err != nil {
-		t.Fatalf("running mage %v: %v", args, err)
-	}
-	return out.String(), 0
 }
 
 // TestIntegrationMultiarchRefusesTheWrongArch is nanna-coder's old
