@@ -112,8 +112,15 @@ func TestIntegrationMultiarchEmulated(t *testing.T) {
 	}
 	t.Logf("push:multiarch, aarch64-linux built under QEMU, in %s:\n%s", time.Since(start).Round(time.Millisecond), out)
 
-	for _, tag := range []string{"latest", "0123abc"} {
-		ref, err := name.ParseReference(host+"/example/multi/harness:"+tag, name.Insecure)
+	checkIndex(t, host+"/example/multi/harness", "latest", "0123abc")
+}
+
+// checkIndex checks that repo's tags are OCI indexes of a linux/amd64 and
+// a linux/arm64 image whose configs and programs are of those platforms.
+func checkIndex(t *testing.T, repo string, tags ...string) {
+	t.Helper()
+	for _, tag := range tags {
+		ref, err := name.ParseReference(repo+":"+tag, name.Insecure)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,6 +148,35 @@ func TestIntegrationMultiarchEmulated(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("index %s (-want +got):\n%s", ref, diff)
 		}
+	}
+}
+
+// TestIntegrationPipelineMultiarch pushes every image of the test project
+// as an amd64 + arm64 index with push:all -platforms (aarch64-linux under
+// QEMU); a second push:all is cached.
+func TestIntegrationPipelineMultiarch(t *testing.T) {
+	dir := multiarchProject(t, "arm64")
+	testflake.ExtraPlatforms(t, "aarch64-linux")
+	testflake.Emulate(t, "aarch64-linux")
+	reg := registrytest.Start(t)
+	host := strings.TrimPrefix(reg.URL, "http://")
+	env := []string{"CONTAINER_REGISTRY=" + host, "GITHUB_REPOSITORY=Example/Pipeline", "XDG_CACHE_HOME=" + t.TempDir()}
+	t.Cleanup(func() {
+		var refs []string
+		for _, short := range []string{"harness", "ollama"} {
+			refs = append(refs, "nanna-coder-"+short+":latest", host+"/example/pipeline/"+short+":latest")
+		}
+		removeRefs(t, refs...)
+	})
+	out, code := mageIn(t, dir, env, "push:all", "-platforms=amd64,aarch64-linux")
+	if code != 0 {
+		t.Fatalf("push:all -platforms exited %d:\n%s", code, out)
+	}
+	checkIndex(t, host+"/example/pipeline/harness", "latest")
+	checkIndex(t, host+"/example/pipeline/ollama", "latest")
+	out, code = mageIn(t, dir, env, "push:all", "-platforms=amd64,aarch64-linux")
+	if code != 0 || !strings.Contains(out, "push:harness cached") || !strings.Contains(out, "push:ollama cached") {
+		t.Errorf("a second push:all -platforms exited %d, want both pushes cached:\n%s", code, out)
 	}
 }
 
