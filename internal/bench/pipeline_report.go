@@ -39,21 +39,7 @@ func printPipeline(w io.Writer, res pipelineResult) {
 	fmt.Fprintf(w, "\nbench:pipeline: testdata/project, its images evaluated after testdata/slow-eval's work, on a dirty Git tree; median of %d runs\n", res.reps)
 	fmt.Fprintf(w, "%s; %s\n", res.nix, res.engine)
 	fmt.Fprintf(w, "%-52s %9s  %s\n", "measurement", "seconds", "ratio, target")
-	// row prints name's median, or why it failed; it returns the median
-	// and whether there is one.
-	row := func(name string, note func(m time.Duration) string) (time.Duration, bool) {
-		if why, failed := res.failed[name]; failed {
-			fmt.Fprintf(w, "%-52s %9s  failed: %s\n", name, "-", why)
-			return 0, false
-		}
-		ms := res.times[name]
-		if len(ms) == 0 {
-			return 0, false
-		}
-		m := median(ms).elapsed
-		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("%-52s %9.3f  %s", name, m.Seconds(), note(m)), " "))
-		return m, true
-	}
+	row := rows{w: w, width: 52, times: res.times, failed: res.failed, failedAs: "failed"}.row
 	floor, haveFloor := row(rowFloor, func(time.Duration) string { return "" })
 	noop, haveNoop := row(rowNoop, func(m time.Duration) string {
 		if !haveFloor {

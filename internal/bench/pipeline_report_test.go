@@ -74,16 +74,7 @@ func TestPrintPipeline(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			printPipeline(&out, tt.res)
-			for _, want := range tt.want {
-				if !strings.Contains(out.String(), want) {
-					t.Errorf("report lacks %q:\n%s", want, out.String())
-				}
-			}
-			for _, unwant := range tt.unwant {
-				if strings.Contains(out.String(), unwant) {
-					t.Errorf("report has %q:\n%s", unwant, out.String())
-				}
-			}
+			checkReport(t, out.String(), tt.want, tt.unwant)
 		})
 	}
 }
