@@ -35,6 +35,18 @@ func (Bench) Load(ctx context.Context, hosts *string, reps, mib *int) error {
 	return bench.Load(ctx, bench.Options{Dir: ".bench", Mage: []string{"go", "tool", "mage"}, Reps: orInt(reps, 3), SizeMiB: orInt(mib, 300), Daemons: daemons, Log: os.Stdout})
 }
 
+// Pipeline times the pipeline's warm no-ops (load:ollama, ci) against nix build of the same image, and the targets binary's start-up floor.
+//
+// The project is testdata/project whose images take about 2 s to evaluate
+// (testdata/slow-eval), in a dirty Git tree; the reference is nix build
+// --no-eval-cache, as current Nix evaluates a dirty tree every time, and a
+// plain nix build. -reps (default 5) runs of each, medians reported with
+// ratios and targets. Needs Go, Git, Nix and Docker (DOCKER_HOST); the
+// user's pipeline records and Nix evaluation cache are left alone.
+func (Bench) Pipeline(ctx context.Context, reps *int) error {
+	return bench.Pipeline(ctx, bench.PipelineOptions{Root: ".", Mage: []string{"go", "tool", "mage"}, Reps: orInt(reps, 5), Log: os.Stdout})
+}
+
 func orInt(p *int, def int) int {
 	if p == nil {
 		return def

@@ -1,2 +1,2 @@
-// Package bench measures this module's loading and hashing against the reference tools (docker load, nix hash path) in one run and reports ratios.
+// Package bench measures this module against the reference tools in one run and reports ratios: loading (docker load), hashing (nix hash path), and the pipeline's warm no-ops (nix build, and the targets binary's start-up floor).
 package bench

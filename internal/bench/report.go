@@ -40,22 +40,7 @@ func printDaemon(w io.Writer, res daemonResult) {
 	}
 	fmt.Fprintf(w, "%s, median of %d rounds\n", res.info, res.rounds)
 	fmt.Fprintf(w, "%-48s %9s  %s\n", "measurement", "seconds", "ratio")
-	// row prints name's median, or why it failed; it returns the median
-	// and whether there is one.
-	row := func(name string, note func(m time.Duration) string) (time.Duration, bool) {
-		if why, failed := res.failed[name]; failed {
-			fmt.Fprintf(w, "%-48s %9s  load failed: %s\n", name, "-", why)
-			return 0, false
-		}
-		ms := res.times[name]
-		if len(ms) == 0 {
-			return 0, false
-		}
-		m := median(ms).elapsed
-		line := fmt.Sprintf("%-48s %9.3f  %s", name, m.Seconds(), note(m))
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
-		return m, true
-	}
+	row := rows{w: w, width: 48, times: res.times, failed: res.failed, failedAs: "load failed"}.row
 	ref, haveRef := row(rowDocker, func(time.Duration) string { return "1.00 (the daemon's own ingest)" })
 	against := func(base time.Duration, ok bool, what string, target float64) func(time.Duration) string {
 		return func(m time.Duration) string {
@@ -97,6 +82,33 @@ func printDaemon(w io.Writer, res daemonResult) {
 	if peak > 0 {
 		fmt.Fprintf(w, "%-48s %6.1f MiB  target ≤ 64 MiB: %s\n", "peak RSS of the loader process", float64(peak)/(1<<20), verdict(peak <= 64<<20))
 	}
+}
+
+// rows prints the rows of a report: a measurement's median and a note,
+// or why it failed.
+type rows struct {
+	w        io.Writer
+	width    int // of the name column
+	times    map[string][]measurement
+	failed   map[string]string // row name → why it failed
+	failedAs string            // what a failed row says before why: "load failed"
+}
+
+// row prints name's median and note(median), or why it failed; it returns
+// the median and whether there is one. A row without measurements is not
+// printed.
+func (r rows) row(name string, note func(m time.Duration) string) (time.Duration, bool) {
+	if why, failed := r.failed[name]; failed {
+		fmt.Fprintf(r.w, "%-*s %9s  %s: %s\n", r.width, name, "-", r.failedAs, why)
+		return 0, false
+	}
+	ms := r.times[name]
+	if len(ms) == 0 {
+		return 0, false
+	}
+	m := median(ms).elapsed
+	fmt.Fprintln(r.w, strings.TrimRight(fmt.Sprintf("%-*s %9.3f  %s", r.width, name, m.Seconds(), note(m)), " "))
+	return m, true
 }
 
 // within notes whether a time meets target.

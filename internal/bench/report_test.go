@@ -92,17 +92,24 @@ func TestPrintDaemon(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			printDaemon(&out, tt.res)
-			for _, want := range tt.want {
-				if !strings.Contains(out.String(), want) {
-					t.Errorf("report lacks %q:\n%s", want, out.String())
-				}
-			}
-			for _, unwant := range tt.unwant {
-				if strings.Contains(out.String(), unwant) {
-					t.Errorf("report has %q:\n%s", unwant, out.String())
-				}
-			}
+			checkReport(t, out.String(), tt.want, tt.unwant)
 		})
+	}
+}
+
+// checkReport fails t unless report has every string of want and none of
+// unwant.
+func checkReport(t *testing.T, report string, want, unwant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(report, w) {
+			t.Errorf("report lacks %q:\n%s", w, report)
+		}
+	}
+	for _, u := range unwant {
+		if strings.Contains(report, u) {
+			t.Errorf("report has %q:\n%s", u, report)
+		}
 	}
 }
 

@@ -3,19 +3,14 @@
 
   # No inputs, builds offline. The builder is bin/nanna-project-<system>,
   # the static Go program of internal/fixtures/testflake/program (see
-  # README.md). Evaluating the image's derivation runs `work`, a pure
-  # computation of `rounds` × `rounds` integer steps (about 2 s at 3500 on
-  # a 2-core x86_64 machine), whose result is an environment variable of
+  # README.md). Evaluating the image's derivation runs `work` (work.nix), a
+  # pure computation of `rounds` × `rounds` integer steps (about 2 s at 3500
+  # on a 2-core x86_64 machine), whose result is an environment variable of
   # the image: so every `nix build` pays the evaluation, even when the
   # image is in the store already, and the build itself is instant.
   outputs = { self }:
     let
-      rounds = 3500;
-      work =
-        let
-          row = i: builtins.foldl' (acc: j: acc + i * j - acc / 7) 0 (builtins.genList (j: j) rounds);
-        in
-        builtins.foldl' (acc: i: acc + row i) 0 (builtins.genList (i: i) rounds);
+      work = import ./work.nix { rounds = 3500; };
 
       program = system: ./bin + "/nanna-project-${system}";
       systems = builtins.filter (system: builtins.pathExists (program system)) [ "x86_64-linux" "aarch64-linux" ];
