@@ -84,7 +84,7 @@ func CodeVersion() string {
 			if dep.Replace != nil {
 				dep = dep.Replace
 			}
-			if dep.Version != "" { // a local replacement has none
+			if dep.Version != "" && dep.Version != "(devel)" { // a local replacement or a build in this repository has none
 				return dep.Path + "@" + dep.Version + " " + dep.Sum
 			}
 			return module + executableStamp()
