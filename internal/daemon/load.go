@@ -15,6 +15,10 @@ import (
 	"github.com/nanna-coder/build/internal/wait"
 )
 
+// ErrTimeout is wrapped by the error of a load that ran out of
+// Options.Timeout.
+var ErrTimeout = errors.New("timed out")
+
 // Options control one load. The zero value loads once with no timeout and
 // prints nothing.
 type Options struct {
@@ -137,7 +141,7 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, fmt.Errorf("timed out after %s (raise loading.timeoutSeconds in nix/container-config.nix for larger images)", opts.Timeout))
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, fmt.Errorf("%w after %s", ErrTimeout, opts.Timeout))
 		defer cancel()
 	}
 	attempts := max(opts.Attempts, 1)
