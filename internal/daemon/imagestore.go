@@ -3,11 +3,9 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
@@ -147,23 +145,4 @@ func inspectEach(ctx context.Context, c Client, refs []string, opts ...client.Im
 		}
 	}
 	return out, nil
-}
-
-// candidates returns the references of lists, each once, in their familiar
-// form with the tag made explicit (nanna-coder-ollama:latest). The
-// references are valid.
-func candidates(lists ...[]string) []string {
-	var refs []string
-	for _, list := range lists {
-		for _, ref := range list {
-			named, err := reference.ParseNormalizedNamed(ref)
-			if err != nil {
-				continue
-			}
-			if s := reference.FamiliarString(reference.TagNameOnly(named)); !slices.Contains(refs, s) {
-				refs = append(refs, s)
-			}
-		}
-	}
-	return refs
 }
