@@ -26,10 +26,10 @@ const (
 // loadDirect writes the image into the containerd that the daemon's
 // containerd image store uses (Info's Containerd.Address, namespace moby):
 // only the blobs the content store lacks are written, under a lease, and
-// the image record is created under the canonical form of opts.Refs[0]. It returns
-// used = false, and no error, when that containerd cannot be reached from
-// here (a remote daemon, Docker Desktop, not root), so that the caller
-// falls back to the Docker API.
+// the image record is created under the canonical form of opts.Refs[0].
+// It returns used = false, and no error, when that containerd cannot be
+// reached from here (a remote daemon, Docker Desktop, not root), so that
+// the caller falls back to the Docker API.
 func loadDirect(ctx context.Context, info system.Info, a *artifact, opts Options, res *Result) (used bool, err error) {
 	if info.Containerd == nil || info.Containerd.Address == "" {
 		return false, nil

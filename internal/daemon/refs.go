@@ -17,7 +17,7 @@ type refs struct {
 	familiar []string
 	// record is Options.Refs[0] fully qualified
 	// (docker.io/library/nanna-coder-ollama:latest): the name of the image
-	// record a load written into containerd directly creates.
+	// record that a load writing into containerd directly creates.
 	record string
 	// candidates are the familiar forms of Options.Refs and
 	// Options.Related, each once: the images that may hold this image's
