@@ -39,7 +39,7 @@ func TestIntegrationPushImageFromFlake(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("push:image ollama exited %d:\n%s", code, out)
 	}
-	if !strings.Contains(out, host+"/example/fork/ollama:latest (and 1 more): pushed") || !strings.Contains(out, "3 layers sent") || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+	if !strings.Contains(out, host+"/example/fork/ollama:latest and 1 more: pushed") || !strings.Contains(out, "3 layers sent") || strings.Count(strings.TrimSpace(out), "\n") != 0 {
 		t.Errorf("quiet output = %q, want one summary line with 3 layers sent", out)
 	}
 	want := expectedConfig(t, "layered")

@@ -17,7 +17,7 @@ type Models mg.Namespace
 // modelOptions reads OLLAMA_REGISTRY and NANNA_MODELS_CACHE once: results
 // go to stdout, progress to stderr (bars only on a terminal).
 func modelOptions() (models.Options, error) {
-	opts, err := models.Env(".", os.Getenv)
+	opts, err := models.OptionsFromEnv(".", os.Getenv)
 	opts.Out, opts.Log, opts.Progress = os.Stdout, os.Stderr, isTerminal(os.Stderr)
 	return opts, err
 }

@@ -60,7 +60,7 @@ func (r pipelineRun) runOn(ctx context.Context, p *project.Project, names ...str
 	if r.whole {
 		rep = ci.NewReporter(os.Getenv, os.Stdout)
 	}
-	mo, err := models.Env(".", os.Getenv)
+	mo, err := models.OptionsFromEnv(".", os.Getenv)
 	if err != nil {
 		return pipeline.Summary{}, err
 	}

@@ -23,19 +23,19 @@ const SmokeOutputMax = 64 << 10
 // timeout's wraps ErrTimeout. Other errors (no such image, no daemon,
 // ctx ended) are Run's.
 func Smoke(ctx context.Context, c Client, opts Options) (string, error) {
-	out := &tail{max: SmokeOutputMax}
+	out := &ui.Tail{Max: SmokeOutputMax}
 	run := opts
 	run.Stdout = io.MultiWriter(out, ui.Or(opts.Stdout))
 	run.Stderr = io.MultiWriter(out, ui.Or(opts.Stderr))
 	code, err := Run(ctx, c, run)
-	output := string(out.buf)
+	output := string(out.Bytes())
 	switch {
 	case err != nil && errors.Is(err, ErrTimeout):
-		return output, &SmokeError{Image: opts.Image, Cmd: opts.Cmd, Timeout: opts.Timeout, Err: err, Output: output, Truncated: out.cut}
+		return output, &SmokeError{Image: opts.Image, Cmd: opts.Cmd, Timeout: opts.Timeout, Err: err, Output: output, Truncated: out.Cut()}
 	case err != nil:
 		return output, err
 	case code != 0:
-		return output, &SmokeError{Image: opts.Image, Cmd: opts.Cmd, Code: code, Output: output, Truncated: out.cut}
+		return output, &SmokeError{Image: opts.Image, Cmd: opts.Cmd, Code: code, Output: output, Truncated: out.Cut()}
 	}
 	return output, nil
 }
@@ -113,21 +113,4 @@ func commandLine(cmd []string) string {
 
 func needsQuote(r rune) bool {
 	return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("-_./=:,+@%", r))
-}
-
-// tail keeps the last max bytes written to it.
-type tail struct {
-	max int
-	buf []byte
-	cut bool // bytes were dropped
-}
-
-// Write implements io.Writer.
-func (t *tail) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.cut = true
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
 }

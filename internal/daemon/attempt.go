@@ -11,6 +11,7 @@ import (
 	"github.com/opencontainers/go-digest"
 
 	"github.com/nanna-coder/build/internal/dockerarchive"
+	"github.com/nanna-coder/build/internal/imageref"
 	"github.com/nanna-coder/build/internal/ui"
 )
 
@@ -35,7 +36,7 @@ func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result,
 	}
 	if res.Present {
 		res.Path, res.Held = pathPresent, allIndexes(len(a.JSON.Layers))
-		return res, tag(ctx, c, res.ID, opts.Refs, tagged, &res)
+		return res, tag(ctx, c, res.ID, opts, tagged, &res)
 	}
 	rules, err := a.decideRules(ctx, ui.Or(opts.Log))
 	if err != nil {
@@ -43,7 +44,7 @@ func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result,
 	}
 	res.Legacy = rules.Description
 	if store == ContainerdStore && !opts.ViaDockerAPI {
-		used, err := loadDirect(ctx, info, a, opts.Refs[0], opts, &res)
+		used, err := loadDirect(ctx, info, a, opts, &res)
 		if err != nil {
 			return res, err
 		}
@@ -52,7 +53,7 @@ func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result,
 				return res, err
 			}
 			record(opts, a)
-			return res, tag(ctx, c, res.ID, opts.Refs, nil, &res)
+			return res, tag(ctx, c, res.ID, opts, nil, &res)
 		}
 	}
 	res.Path = pathArchive
@@ -78,14 +79,14 @@ func attempt(ctx context.Context, dial Dial, a *artifact, opts Options) (Result,
 	if store == ContainerdStore {
 		record(opts, a)
 	}
-	return res, tag(ctx, c, res.ID, opts.Refs, nil, &res)
+	return res, tag(ctx, c, res.ID, opts, nil, &res)
 }
 
 // planFor decides the archive for the store: on Docker's stores an OCI
 // layout that also carries manifest.json, leaving out the layers the daemon
 // provably holds; elsewhere (Podman) a complete docker-archive.
 func planFor(ctx context.Context, c Client, store ImageStore, a *artifact, opts Options) (*dockerarchive.Plan, error) {
-	refs := candidates(opts.Refs, opts.Related)
+	refs := opts.refs.candidates
 	switch store {
 	case ClassicStore:
 		chains, err := heldChainIDs(ctx, c, refs)
@@ -193,15 +194,18 @@ func leftOutMissing(err error, p *dockerarchive.Plan) (int, bool) {
 	return 0, false
 }
 
-// tag gives the image id every reference of refs; those in tagged (the
-// image's references already) are not asked for again.
-func tag(ctx context.Context, c Client, id digest.Digest, refs, tagged []string, res *Result) error {
+// tag gives the image id every reference of opts.Refs; those in tagged
+// (the image's references already, as the daemon lists them) are not asked
+// for again.
+func tag(ctx context.Context, c Client, id digest.Digest, opts Options, tagged []string, res *Result) error {
 	have := map[string]bool{}
-	for _, t := range candidates(tagged) {
-		have[t] = true
+	for _, t := range tagged {
+		if n, err := imageref.Normalize(t); err == nil {
+			have[n] = true
+		}
 	}
-	for _, ref := range refs {
-		if !have[candidates([]string{ref})[0]] {
+	for i, ref := range opts.Refs {
+		if !have[opts.refs.familiar[i]] {
 			if _, err := c.ImageTag(ctx, client.ImageTagOptions{Source: id.String(), Target: ref}); err != nil {
 				return fmt.Errorf("tagging %s as %s: %w", id, ref, err)
 			}
@@ -223,7 +227,7 @@ func allIndexes(n int) []int {
 // that later loads can prove which blobs it holds; a failure costs only a
 // fuller upload later, so it is reported under Verbose and not returned.
 func record(opts Options, a *artifact) {
-	if err := opts.manifests.put(a.Manifest); err != nil && opts.Verbose {
+	if err := opts.manifests.put(a.ManifestID, a.Manifest); err != nil && opts.Verbose {
 		fmt.Fprintf(ui.Or(opts.Log), "  %v (later loads will send these blobs again)\n", err)
 	}
 }

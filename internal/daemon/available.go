@@ -7,7 +7,6 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
-	"golang.org/x/sync/errgroup"
 )
 
 // availability is what the containerd store says of an image.
@@ -48,36 +47,20 @@ func availabilityOf(ctx context.Context, c Client, id digest.Digest) (availabili
 // are in the content store now, and the cached manifest says which they
 // are. Only those images are inspected.
 func heldBlobs(ctx context.Context, c Client, a *artifact, refs []string, cache manifestCache) ([]bool, error) {
-	found := make([][]digest.Digest, len(refs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for i, ref := range refs {
-		g.Go(func() error {
-			res, err := c.ImageInspect(gctx, ref, client.ImageInspectWithManifests(true))
-			if cerrdefs.IsNotFound(err) {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("inspecting image %s: %w", ref, err)
-			}
-			for _, m := range res.Manifests {
-				if !m.Available {
-					continue
-				}
-				if layers, ok := cache.layers(m.Descriptor.Digest); ok {
-					found[i] = append(found[i], layers...)
-				}
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	images, err := inspectEach(ctx, c, refs, client.ImageInspectWithManifests(true))
+	if err != nil {
 		return nil, err
 	}
 	have := map[digest.Digest]bool{}
-	for _, ds := range found {
-		for _, d := range ds {
-			have[d] = true
+	for _, img := range images {
+		for _, m := range img.Manifests {
+			if !m.Available {
+				continue
+			}
+			layers, _ := cache.layers(m.Descriptor.Digest)
+			for _, d := range layers {
+				have[d] = true
+			}
 		}
 	}
 	held := make([]bool, len(a.JSON.Layers))

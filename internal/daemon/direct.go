@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/system"
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -27,11 +26,11 @@ const (
 // loadDirect writes the image into the containerd that the daemon's
 // containerd image store uses (Info's Containerd.Address, namespace moby):
 // only the blobs the content store lacks are written, under a lease, and
-// the image record is created under the canonical form of ref. It returns
-// used = false, and no error, when that containerd cannot be reached from
-// here (a remote daemon, Docker Desktop, not root), so that the caller
-// falls back to the Docker API.
-func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, opts Options, res *Result) (used bool, err error) {
+// the image record is created under the canonical form of opts.Refs[0].
+// It returns used = false, and no error, when that containerd cannot be
+// reached from here (a remote daemon, Docker Desktop, not root), so that
+// the caller falls back to the Docker API.
+func loadDirect(ctx context.Context, info system.Info, a *artifact, opts Options, res *Result) (used bool, err error) {
 	if info.Containerd == nil || info.Containerd.Address == "" {
 		return false, nil
 	}
@@ -50,12 +49,8 @@ func loadDirect(ctx context.Context, info system.Info, a *artifact, ref string, 
 		return false, err
 	}
 	defer s.Close()
-	named, err := reference.ParseNormalizedNamed(ref)
-	if err != nil {
-		return false, fmt.Errorf("invalid image reference %q: %w", ref, err)
-	}
 	bar := newBar(opts, missingBytes(ctx, s, a))
-	cs, err := s.Load(ctx, blobSource{a: a, src: a.store, bar: bar}, reference.TagNameOnly(named).String(), contentstore.Options{Log: containerdLog(opts)})
+	cs, err := s.Load(ctx, blobSource{a: a, src: a.store, bar: bar}, opts.refs.record, contentstore.Options{Log: containerdLog(opts)})
 	endBar(bar, err == nil)
 	if err != nil {
 		return true, fmt.Errorf("writing into the daemon's containerd: %w", err)

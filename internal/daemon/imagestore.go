@@ -3,11 +3,9 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/client"
 	"github.com/opencontainers/go-digest"
@@ -100,29 +98,14 @@ func present(ctx context.Context, c Client, id digest.Digest) (bool, []string, e
 // config of every image concerned, which costs as much as the config is
 // large (an unrelated 50 MB config costs a listing 0.4 s).
 func heldChainIDs(ctx context.Context, c Client, refs []string) (map[digest.Digest]bool, error) {
-	layers := make([][]string, len(refs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for i, ref := range refs {
-		g.Go(func() error {
-			res, err := c.ImageInspect(gctx, ref)
-			if cerrdefs.IsNotFound(err) {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("inspecting image %s: %w", ref, err)
-			}
-			layers[i] = res.RootFS.Layers
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	images, err := inspectEach(ctx, c, refs)
+	if err != nil {
 		return nil, err
 	}
 	held := map[digest.Digest]bool{}
-	for _, ls := range layers {
-		diffIDs := make([]digest.Digest, len(ls))
-		for j, l := range ls {
+	for _, img := range images {
+		diffIDs := make([]digest.Digest, len(img.RootFS.Layers))
+		for j, l := range img.RootFS.Layers {
 			diffIDs[j] = digest.Digest(l)
 		}
 		for _, chain := range identity.ChainIDs(diffIDs) {
@@ -132,21 +115,34 @@ func heldChainIDs(ctx context.Context, c Client, refs []string) (map[digest.Dige
 	return held, nil
 }
 
-// candidates returns the references of lists, each once, in their familiar
-// form with the tag made explicit (nanna-coder-ollama:latest). The
-// references are valid.
-func candidates(lists ...[]string) []string {
-	var refs []string
-	for _, list := range lists {
-		for _, ref := range list {
-			named, err := reference.ParseNormalizedNamed(ref)
+// inspectEach inspects the images refs name, at most 8 at a time, and
+// returns those the daemon has, in refs' order; a name the daemon lacks is
+// left out.
+func inspectEach(ctx context.Context, c Client, refs []string, opts ...client.ImageInspectOption) ([]client.ImageInspectResult, error) {
+	found := make([]*client.ImageInspectResult, len(refs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, ref := range refs {
+		g.Go(func() error {
+			res, err := c.ImageInspect(gctx, ref, opts...)
+			if cerrdefs.IsNotFound(err) {
+				return nil
+			}
 			if err != nil {
-				continue
+				return fmt.Errorf("inspecting image %s: %w", ref, err)
 			}
-			if s := reference.FamiliarString(reference.TagNameOnly(named)); !slices.Contains(refs, s) {
-				refs = append(refs, s)
-			}
+			found[i] = &res
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []client.ImageInspectResult
+	for _, res := range found {
+		if res != nil {
+			out = append(out, *res)
 		}
 	}
-	return refs
+	return out, nil
 }

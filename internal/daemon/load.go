@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 
 	"github.com/nanna-coder/build/internal/nix2container"
@@ -15,13 +14,17 @@ import (
 	"github.com/nanna-coder/build/internal/wait"
 )
 
+// ErrTimeout is wrapped by the error of a load that ran out of
+// Options.Timeout.
+var ErrTimeout = errors.New("timed out")
+
 // Options control one load. The zero value loads once with no timeout and
 // prints nothing.
 type Options struct {
-	// Refs are the references to tag the image with, the image's own
-	// name:tag first. At least one is required.
+	// Refs are the references to tag the image with (name[:tag], see
+	// imageref), the image's own name:tag first. At least one is required.
 	Refs []string
-	// Related names other images (references; a missing tag means latest)
+	// Related names other images (name[:tag]; a missing tag means latest)
 	// that may hold this image's lower layers, such as the other images of
 	// the configuration. On the classic store, layers are left out of the
 	// archive when an image a Ref or a Related reference names holds them
@@ -61,6 +64,8 @@ type Options struct {
 	ManifestCache string
 	// manifests is ManifestCache, opened.
 	manifests manifestCache
+	// refs are Refs and Related, read.
+	refs refs
 	// sleep waits between attempts; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 	// settle replaces settleTimeout when set (tests).
@@ -114,18 +119,9 @@ func Image(ctx context.Context, dial Dial, img *nix2container.Image, opts Option
 }
 
 func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Options) (Result, error) {
-	if len(opts.Refs) == 0 {
-		return Result{}, errors.New("no reference to tag the image with")
-	}
-	for _, ref := range opts.Refs {
-		if _, err := reference.ParseNormalizedNamed(ref); err != nil {
-			return Result{}, fmt.Errorf("invalid image reference %q: %w", ref, err)
-		}
-	}
-	for _, ref := range opts.Related {
-		if _, err := reference.ParseNormalizedNamed(ref); err != nil {
-			return Result{}, fmt.Errorf("invalid related image reference %q: %w", ref, err)
-		}
+	var err error
+	if opts.refs, err = readRefs(opts); err != nil {
+		return Result{}, err
 	}
 	a, err := newArtifact(ctx, img, opts.Store)
 	if err != nil {
@@ -137,7 +133,7 @@ func loadImage(ctx context.Context, dial Dial, img *nix2container.Image, opts Op
 	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, fmt.Errorf("timed out after %s (raise loading.timeoutSeconds in nix/container-config.nix for larger images)", opts.Timeout))
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, fmt.Errorf("%w after %s", ErrTimeout, opts.Timeout))
 		defer cancel()
 	}
 	attempts := max(opts.Attempts, 1)

@@ -56,13 +56,12 @@ func (m manifestCache) layers(d digest.Digest) ([]digest.Digest, bool) {
 	return out, true
 }
 
-// put records a manifest: a temporary file renamed into place, so that
-// concurrent loads never read a partial one.
-func (m manifestCache) put(manifest []byte) error {
+// put records manifest, whose digest is d: a temporary file renamed into
+// place, so that concurrent loads never read a partial one.
+func (m manifestCache) put(d digest.Digest, manifest []byte) error {
 	if m.dir == "" {
 		return nil
 	}
-	d := digest.FromBytes(manifest)
 	path := m.path(d)
 	if _, err := os.Stat(path); err == nil {
 		return nil

@@ -30,19 +30,7 @@ func layerLine(opts Options, a *artifact, i int, n int64) {
 	if !opts.Verbose {
 		return
 	}
-	fmt.Fprintf(ui.Or(opts.Log), "  layer %d/%d %s sent %s (%s)\n", i+1, len(a.JSON.Layers), ui.Short(a.JSON.Layers[i].DiffID.Encoded()), ui.Bytes(n), layerWhat(a, i))
-}
-
-func layerWhat(a *artifact, i int) string {
-	l := a.JSON.Layers[i]
-	if l.LayerPath != "" {
-		return l.LayerPath
-	}
-	paths := make([]string, 0, len(l.Paths))
-	for _, sp := range l.Paths {
-		paths = append(paths, sp.Path)
-	}
-	return ui.FirstN(paths, 3)
+	fmt.Fprintf(ui.Or(opts.Log), "  layer %d/%d %s sent %s (%s)\n", i+1, len(a.JSON.Layers), ui.Short(a.JSON.Layers[i].DiffID.Encoded()), ui.Bytes(n), a.JSON.Layers[i].Describe())
 }
 
 // report prints the summary line, and under Verbose the held layers.

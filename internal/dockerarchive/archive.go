@@ -200,13 +200,19 @@ func writeFile(tw *tar.Writer, name string, data []byte) error {
 }
 
 // Write writes img as a complete docker-archive tagged with refs: the
-// file `docker load -i` reads. Every layer is included and verified while
-// it is written; src's rules are used as they are.
+// file `docker load -i` reads (NewImage, then Image.Write).
 func Write(ctx context.Context, w io.Writer, img *nix2container.Image, refs []string, src nix2container.Store) error {
 	i, err := NewImage(ctx, img, src)
 	if err != nil {
 		return err
 	}
+	return i.Write(ctx, w, refs, src)
+}
+
+// Write writes i as a complete docker-archive tagged with refs. Every
+// layer is included and verified while it is written; src's rules are
+// used as they are.
+func (i *Image) Write(ctx context.Context, w io.Writer, refs []string, src nix2container.Store) error {
 	p := NewPlan(i, Docker, nil)
 	p.tags = refs
 	return p.Write(ctx, w, src, func(int, int64) {})

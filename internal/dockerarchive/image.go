@@ -39,13 +39,17 @@ func NewImage(ctx context.Context, img *nix2container.Image, src nix2container.S
 	if err != nil {
 		return nil, err
 	}
-	m, err := o.Manifest()
+	layers, err := o.Layers()
 	if err != nil {
 		return nil, err
 	}
 	i := &Image{JSON: img, Config: config, ConfigID: o.ConfigDigest(), Manifest: manifest, ManifestID: o.ManifestDigest()}
-	for _, l := range m.Layers {
-		i.Sizes = append(i.Sizes, l.Size)
+	for _, l := range layers {
+		size, err := l.Size()
+		if err != nil {
+			return nil, err
+		}
+		i.Sizes = append(i.Sizes, size)
 	}
 	return i, nil
 }

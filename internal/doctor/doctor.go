@@ -20,6 +20,7 @@ const (
 	Fail
 )
 
+// String is the status as the report's first column shows it.
 func (s Status) String() string {
 	return [...]string{"ok", "warn", "FAIL"}[s]
 }

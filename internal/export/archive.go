@@ -22,12 +22,9 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 	if err != nil {
 		return Result{}, err
 	}
-	id, err := img.ConfigDigest()
-	if err != nil {
-		return Result{}, err
-	}
 	store := opts.Store
-	if err := img.Check(store); err != nil {
+	i, err := dockerarchive.NewImage(ctx, img, store)
+	if err != nil {
 		return Result{}, err
 	}
 	rules, err := img.Rules(ctx, store)
@@ -37,7 +34,7 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 	store.Rules = rules.Rules
 	noteRules(opts, rules)
 	n, err := writeFile(ctx, file, func(w io.Writer) error {
-		return dockerarchive.Write(ctx, w, img, refs, store)
+		return i.Write(ctx, w, refs, store)
 	})
 	if err != nil {
 		return Result{}, err
@@ -46,5 +43,5 @@ func archive(ctx context.Context, img *nix2container.Image, file string, opts Op
 	for _, l := range img.Layers {
 		seen[l.Digest.String()] = true
 	}
-	return Result{Path: file, Format: "docker-archive", Config: id, Refs: refs, Blobs: len(seen), Bytes: n, Legacy: rules.Description}, nil
+	return Result{Path: file, Format: "docker-archive", Config: i.ConfigID, Refs: refs, Blobs: len(seen), Bytes: n, Legacy: rules.Description}, nil
 }

@@ -42,14 +42,14 @@ func Check(ctx context.Context, strict bool, opts Options) error {
 		switch m.Status() {
 		case NotPinned:
 			placeholders = append(placeholders, m.Key)
-			fmt.Fprintf(ui.Or(opts.Out), "warning: %s (%s) is not pinned (placeholder hash); pin it with: mage models:pin %s\n", m.Key, m.Name, m.Key)
+			fmt.Fprintf(ui.Or(opts.Out), "warning: %s (%s) is not pinned (placeholder hash); pin it with: %s %s\n", m.Key, m.Name, pinCommand, m.Key)
 		case InvalidHash:
 			invalid = append(invalid, m.Key)
 		}
 	}
 	switch {
 	case len(invalid) > 0:
-		return fmt.Errorf("checking models: invalid hash for %s in %s (want sha256-<base64>; pin with mage models:pin)", strings.Join(invalid, ", "), opts.File)
+		return fmt.Errorf("checking models: invalid hash for %s in %s (want sha256-<base64>; pin with %s NAME)", strings.Join(invalid, ", "), opts.File, pinCommand)
 	case len(placeholders) > 0 && strict:
 		return fmt.Errorf("checking models: %d of %d models are %w: %s", len(placeholders), len(models), ErrNotPinned, strings.Join(placeholders, ", "))
 	}

@@ -45,7 +45,7 @@ func TestCheck(t *testing.T) {
 	if err := Check(context.Background(), false, e.opts); err != nil {
 		t.Errorf("Check(not strict) = %v, want success with a warning", err)
 	}
-	if want := "warning: tiny (tiny:latest) is not pinned (placeholder hash); pin it with: mage models:pin tiny\n1 of 2 models pinned\n"; e.out.String() != want {
+	if want := "warning: tiny (tiny:latest) is not pinned (placeholder hash); pin it with: go tool mage models:pin tiny\n1 of 2 models pinned\n"; e.out.String() != want {
 		t.Errorf("Check printed %q, want %q", e.out.String(), want)
 	}
 	err := Check(context.Background(), true, e.opts)
@@ -87,7 +87,7 @@ func TestVerify(t *testing.T) {
 	if !errors.Is(err, ErrMismatch) {
 		t.Errorf("Verify(re-pushed tag) = %v, want ErrMismatch", err)
 	}
-	oneLine(t, "Verify(re-pushed tag)", err, "pin it again with: mage models:pin tiny")
+	oneLine(t, "Verify(re-pushed tag)", err, "pin it again with: go tool mage models:pin tiny")
 	e.unchanged(t)
 
 	oneLine(t, "Verify(unknown)", Verify(context.Background(), "nope", e.opts), `unknown model "nope"`)

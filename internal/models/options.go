@@ -9,7 +9,7 @@ import (
 	"github.com/nanna-coder/build/internal/ollama"
 )
 
-// Environment variables Env reads.
+// Environment variables OptionsFromEnv reads.
 const (
 	// RegistryEnv overrides the registry models are downloaded from.
 	RegistryEnv = "OLLAMA_REGISTRY"
@@ -21,7 +21,7 @@ const (
 // RegistryEnv says otherwise.
 const DefaultRegistry = "https://" + ollama.DefaultHost
 
-// Options configure the model workflows. Env fills them from the
+// Options configure the model workflows. OptionsFromEnv fills them from the
 // environment; the zero value of every other field is usable.
 type Options struct {
 	// File is the models file, nix/models.nix. Tests point it at a copy.
@@ -54,12 +54,12 @@ type Options struct {
 	fs   fileSystem
 }
 
-// Env returns Options for the repository at root with File, Registry and
-// Cache taken from the environment: OLLAMA_REGISTRY (unset: the host in
-// the model's name, https://registry.ollama.ai for "llama3:8b"), and
-// NANNA_MODELS_CACHE, else
+// OptionsFromEnv returns Options for the repository at root with File,
+// Registry and Cache taken from the environment: OLLAMA_REGISTRY (unset:
+// the host in the model's name, https://registry.ollama.ai for
+// "llama3:8b"), and NANNA_MODELS_CACHE, else
 // $XDG_CACHE_HOME/nanna-coder/models, else ~/.cache/nanna-coder/models.
-func Env(root string, getenv func(string) string) (Options, error) {
+func OptionsFromEnv(root string, getenv func(string) string) (Options, error) {
 	opts := Options{File: filepath.Join(root, File), Registry: getenv(RegistryEnv), Cache: getenv(CacheEnv)}
 	if opts.Cache == "" {
 		base := getenv("XDG_CACHE_HOME")

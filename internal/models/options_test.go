@@ -17,17 +17,17 @@ func TestEnv(t *testing.T) {
 		{map[string]string{"NANNA_MODELS_CACHE": "/models", "OLLAMA_REGISTRY": "http://127.0.0.1:5000"}, "http://127.0.0.1:5000", "/models"},
 	}
 	for _, tt := range tests {
-		opts, err := Env("/repo", func(k string) string { return tt.env[k] })
+		opts, err := OptionsFromEnv("/repo", func(k string) string { return tt.env[k] })
 		if err != nil {
-			t.Errorf("Env(%v) = %v", tt.env, err)
+			t.Errorf("OptionsFromEnv(%v) = %v", tt.env, err)
 			continue
 		}
 		got := []string{opts.File, opts.Registry, opts.Cache}
 		if diff := cmp.Diff([]string{"/repo/nix/models.nix", tt.registry, tt.cache}, got); diff != "" {
-			t.Errorf("Env(%v) (-want +got):\n%s", tt.env, diff)
+			t.Errorf("OptionsFromEnv(%v) (-want +got):\n%s", tt.env, diff)
 		}
 	}
-	if _, err := Env("/repo", func(string) string { return "" }); err == nil {
+	if _, err := OptionsFromEnv("/repo", func(string) string { return "" }); err == nil {
 		t.Error("Env without HOME succeeded")
 	}
 }

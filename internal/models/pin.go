@@ -11,6 +11,10 @@ import (
 	"github.com/nanna-coder/build/internal/ui"
 )
 
+// pinCommand is how people pin a model, as the hints of this package's
+// workflows (the models:* targets) spell it before the model's key.
+const pinCommand = "go tool mage models:pin"
+
 // Result is what Pin found and did.
 type Result struct {
 	// Model is the entry as it was before pinning.
@@ -100,7 +104,7 @@ func pin(ctx context.Context, key string, opts Options) (Result, error) {
 	check := func(tmp string) error { return checkEdit(ctx, opts, tmp, models, key, res.New) }
 	if err := writeAtomic(opts.fileSystem(), opts.File, src, out, check); err != nil {
 		if errors.Is(err, errChanged) {
-			return res, fmt.Errorf("%s changed while the model was pinned (edited meanwhile?), so it was left as it is: run mage models:pin %s again", opts.File, key)
+			return res, fmt.Errorf("%s changed while the model was pinned (edited meanwhile?), so it was left as it is: run %s %s again", opts.File, pinCommand, key)
 		}
 		return res, fmt.Errorf("writing %s: %w", opts.File, err)
 	}

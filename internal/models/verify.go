@@ -33,7 +33,7 @@ func verify(ctx context.Context, key string, opts Options) error {
 	}
 	switch m.Status() {
 	case NotPinned:
-		return fmt.Errorf("%w: %s has the placeholder hash; pin it with: mage models:pin %s", ErrNotPinned, key, key)
+		return fmt.Errorf("%w: %s has the placeholder hash; pin it with: %s %s", ErrNotPinned, key, pinCommand, key)
 	case InvalidHash:
 		return fmt.Errorf("%s has an invalid hash %q", key, m.Hash)
 	}
@@ -43,8 +43,8 @@ func verify(ctx context.Context, key string, opts Options) error {
 		return err
 	}
 	if !c.hash.Equal(want) {
-		return fmt.Errorf("%w: %s pins %s, but %s from %s (manifest %.19s…) hashes to %s; if the tag was re-pushed, pin it again with: mage models:pin %s",
-			ErrMismatch, opts.File, m.Hash, c.name, c.source, c.manifest.Digest(), c.hash.SRI(), key)
+		return fmt.Errorf("%w: %s pins %s, but %s from %s (manifest %.19s…) hashes to %s; if the tag was re-pushed, pin it again with: %s %s",
+			ErrMismatch, opts.File, m.Hash, c.name, c.source, c.manifest.Digest(), c.hash.SRI(), pinCommand, key)
 	}
 	fmt.Fprintf(ui.Or(opts.Out), "%s (%s): OK, %s from %s (manifest %s)\n", key, c.name, c.hash.SRI(), c.source, c.manifest.Digest())
 	return nil

@@ -75,7 +75,7 @@ func TestPinConcurrentEdit(t *testing.T) {
 		return eval(ctx, file)
 	}
 	_, err := Pin(context.Background(), "tiny", e.opts)
-	oneLine(t, "Pin(file edited meanwhile)", err, e.file+" changed while the model was pinned (edited meanwhile?), so it was left as it is: run mage models:pin tiny again")
+	oneLine(t, "Pin(file edited meanwhile)", err, e.file+" changed while the model was pinned (edited meanwhile?), so it was left as it is: run go tool mage models:pin tiny again")
 	if evals != 2 {
 		t.Errorf("Pin evaluated %d files, want 2 (the old and the new)", evals)
 	}

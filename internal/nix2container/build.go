@@ -18,7 +18,7 @@ func NewLayer(ctx context.Context, paths []Path, store Store) (Layer, error) {
 	h := sha256.New()
 	n, err := l.WriteBlob(ctx, h, store)
 	if err != nil {
-		return Layer{}, fmt.Errorf("hashing layer of %s: %w", summarizePaths(l.StorePaths()), err)
+		return Layer{}, fmt.Errorf("hashing layer of %s: %w", l.Describe(), err)
 	}
 	l.Digest = digest.NewDigest(digest.SHA256, h)
 	l.DiffID, l.Size = l.Digest, n

@@ -118,6 +118,10 @@ func (l Layer) StorePaths() []string {
 	return out
 }
 
+// Describe names the layer for messages: its first three store paths and
+// how many more, or its layer-path.
+func (l Layer) Describe() string { return summarizePaths(l.StorePaths()) }
+
 // compressed reports whether the layer's blob is compressed and must be
 // decompressed to check its diff_id.
 func (l Layer) compressed() bool {

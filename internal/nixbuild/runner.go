@@ -33,7 +33,7 @@ func execRunner(ctx context.Context, args []string, log io.Writer) ([]byte, []by
 	}
 	log = ui.Or(log)
 	var stdout bytes.Buffer
-	stderr := &tailBuffer{max: maxCapturedStderr}
+	stderr := &ui.Tail{Max: maxCapturedStderr}
 	cmd := exec.CommandContext(ctx, nix, args...)
 	cmd.Stdout = &stdout
 	filtered := &filterWriter{w: io.MultiWriter(stderr, logWriter{log})}
@@ -55,25 +55,3 @@ func (l logWriter) Write(p []byte) (int, error) {
 	_, _ = l.w.Write(p)
 	return len(p), nil
 }
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	max int
-	buf []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	n := len(p)
-	if len(p) >= t.max {
-		t.buf = append(t.buf[:0], p[len(p)-t.max:]...)
-		return n, nil
-	}
-	if over := len(t.buf) + len(p) - t.max; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	t.buf = append(t.buf, p...)
-	return n, nil
-}
-
-// Bytes returns the retained tail.
-func (t *tailBuffer) Bytes() []byte { return t.buf }

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // fakeNixScript puts an executable named nix running script on PATH.
@@ -90,33 +88,6 @@ func TestNixMissing(t *testing.T) {
 	}
 	if want := "building path:/f#ollamaImage: nix not found on PATH: install Nix (https://nixos.org/download) or Debian's nix-bin"; !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("Build() = %q, want prefix %q", err, want)
-	}
-}
-
-func TestTailBuffer(t *testing.T) {
-	tests := []struct {
-		name   string
-		writes []string
-		want   string
-	}{
-		{"under", []string{"ab", "cd"}, "abcd"},
-		{"exact", []string{"abc", "de"}, "abcde"},
-		{"over", []string{"abc", "def", "g"}, "cdefg"},
-		{"one big write", []string{"abcdefghij"}, "fghij"},
-		{"big write after small", []string{"xy", "abcdefgh"}, "defgh"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			b := &tailBuffer{max: 5}
-			for _, w := range tt.writes {
-				if n, err := b.Write([]byte(w)); n != len(w) || err != nil {
-					t.Fatalf("Write(%q) = %d, %v", w, n, err)
-				}
-			}
-			if diff := cmp.Diff(tt.want, string(b.Bytes())); diff != "" {
-				t.Errorf("Bytes() (-want +got):\n%s", diff)
-			}
-		})
 	}
 }
 

@@ -80,13 +80,3 @@ func parseManifestRef(ref string, insecure bool) (name.Reference, error) {
 	}
 	return d, nil
 }
-
-// loginHint adds how to log in to the error of a request the registry
-// refused (HTTP 401 or 403).
-func loginHint(err error, host string) error {
-	var terr *transport.Error
-	if errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden) {
-		return fmt.Errorf("%w: log in with `docker login %s` (credentials are read from ~/.docker/config.json and its credential helpers; GITHUB_TOKEN works for ghcr.io)", err, host)
-	}
-	return err
-}

@@ -19,7 +19,7 @@ type Options struct {
 	// Uncompressed layers, the default, have blob digest = diff_id = the
 	// JSON's digest, so a registry that holds them is never sent them
 	// again, whoever pushed them. Gzip blobs are skipped only when the
-	// registry holds the very same gzip bytes (an earlier -gzip push).
+	// registry holds the very same gzip bytes (an earlier Gzip push).
 	Gzip bool
 	// Insecure allows plain HTTP to registries that are not on this
 	// machine (such as registry.lan:5000); HTTPS is still tried first and

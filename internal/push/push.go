@@ -15,6 +15,7 @@ import (
 
 	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/oci"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // userAgent is sent before go-containerregistry's own.
@@ -92,11 +93,7 @@ func pushOnce(ctx context.Context, tags []name.Tag, t remote.Taggable, rt http.R
 		return err
 	}
 	for i, tag := range tags {
-		err := pusher.Push(ctx, tag, t)
-		var terr *transport.Error
-		if errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden) {
-			err = fmt.Errorf("%w: log in with `docker login %s` (credentials are read from ~/.docker/config.json and its credential helpers; GITHUB_TOKEN works for ghcr.io)", err, tag.RegistryStr())
-		}
+		err := loginHint(pusher.Push(ctx, tag, t), tag.RegistryStr())
 		if err != nil && i > 0 {
 			// The first push sent everything; the others only tag.
 			err = fmt.Errorf("tagging %s: %w", tag, err)
@@ -106,6 +103,16 @@ func pushOnce(ctx context.Context, tags []name.Tag, t remote.Taggable, rt http.R
 		}
 	}
 	return nil
+}
+
+// loginHint adds how to log in to the error of a request the registry
+// refused (HTTP 401 or 403).
+func loginHint(err error, host string) error {
+	var terr *transport.Error
+	if errors.As(err, &terr) && (terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden) {
+		return fmt.Errorf("%w: log in with `docker login %s` (credentials are read from ~/.docker/config.json and its credential helpers; GITHUB_TOKEN works for ghcr.io)", err, host)
+	}
+	return err
 }
 
 // blobBytes is the size of the images' distinct blobs and manifests.
@@ -150,13 +157,11 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 	return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w after %s", ErrTimeout, d))
 }
 
-// describe names a push for errors: its first reference and how many more.
+// describe names a push for messages: its first reference and how many
+// more ("ghcr.io/o/ollama:dev and 2 more"), or fallback without one.
 func describe(refs []string, fallback string) string {
-	switch len(refs) {
-	case 0:
+	if len(refs) == 0 {
 		return fallback
-	case 1:
-		return refs[0]
 	}
-	return fmt.Sprintf("%s (and %d more)", refs[0], len(refs)-1)
+	return ui.FirstN(refs, 1)
 }

@@ -25,7 +25,7 @@ func TestReport(t *testing.T) {
 		{
 			name: "image",
 			res:  Result{Refs: []string{"ghcr.io/o/r/ollama:latest", "ghcr.io/o/r/ollama:abc"}, Digest: manifest, Config: config, Blobs: blobs, ConfigsSent: 1, Elapsed: 1234 * time.Millisecond},
-			want: "ghcr.io/o/r/ollama:latest (and 1 more): pushed 3b14ab5ed007 (image 84c9b3ddd817), 1 layer sent (100.0 KiB), 1 already in the registry, 1.234s\n",
+			want: "ghcr.io/o/r/ollama:latest and 1 more: pushed 3b14ab5ed007 (image 84c9b3ddd817), 1 layer sent (100.0 KiB), 1 already in the registry, 1.234s\n",
 		},
 		{
 			name: "nothing sent",

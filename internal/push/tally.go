@@ -8,9 +8,7 @@ import (
 
 	"github.com/opencontainers/go-digest"
 
-	"github.com/nanna-coder/build/internal/nix2container"
 	"github.com/nanna-coder/build/internal/oci"
-	"github.com/nanna-coder/build/internal/ui"
 )
 
 // tally records which blobs were streamed to the registry, and the first
@@ -74,7 +72,7 @@ func (t *tally) fill(res *Result, imgs []*oci.Image) {
 			if !ok {
 				k = len(res.Blobs)
 				index[d] = k
-				res.Blobs = append(res.Blobs, Blob{Digest: d, Size: size, What: what(img.Nix2container().Layers[j])})
+				res.Blobs = append(res.Blobs, Blob{Digest: d, Size: size, What: img.Nix2container().Layers[j].Describe()})
 			}
 			if t.layers[[2]int{i, j}] {
 				res.Blobs[k].Sent = true
@@ -82,9 +80,4 @@ func (t *tally) fill(res *Result, imgs []*oci.Image) {
 		}
 	}
 	res.ConfigsSent = len(t.configs)
-}
-
-// what names a layer's store paths, at most three.
-func what(l nix2container.Layer) string {
-	return ui.FirstN(l.StorePaths(), 3)
 }

@@ -13,8 +13,10 @@ import (
 )
 
 // Fake is an in-process registry serving models over the Docker registry
-// protocol's read side (manifests by tag, blobs by digest with Range
-// support), with faults that tests switch on.
+// protocol's read side (GET and HEAD of manifests by tag or digest, of
+// blobs by digest, with Range support for blobs), with faults that tests
+// switch on. A HEAD answers with the headers a GET would have and no body;
+// faults apply only to bodies, so a HEAD uses up none of them.
 type Fake struct {
 	// URL is the base URL, "http://127.0.0.1:<port>".
 	URL string
@@ -110,22 +112,22 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/v2/")
-	if !ok || r.Method != http.MethodGet {
+	if !ok || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		http.NotFound(w, r)
 		return
 	}
 	if i := strings.LastIndex(rest, "/manifests/"); i >= 0 {
-		f.mu.Lock()
-		raw, ok := f.manifests[rest[:i]+":"+rest[i+len("/manifests/"):]]
-		f.mu.Unlock()
+		raw, ok := f.manifest(rest[:i], rest[i+len("/manifests/"):])
 		if !ok {
 			http.Error(w, `{"errors":[{"code":"MANIFEST_UNKNOWN"}]}`, http.StatusNotFound)
 			return
 		}
-		sum := sha256.Sum256(raw)
 		w.Header().Set("Content-Type", manifestType)
-		w.Header().Set("Docker-Content-Digest", "sha256:"+hex.EncodeToString(sum[:]))
-		w.Write(raw)
+		w.Header().Set("Docker-Content-Digest", digestOf(raw))
+		w.Header().Set("Content-Length", strconv.Itoa(len(raw)))
+		if r.Method == http.MethodGet {
+			w.Write(raw)
+		}
 		return
 	}
 	if i := strings.LastIndex(rest, "/blobs/"); i >= 0 {
@@ -135,9 +137,37 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	http.NotFound(w, r)
 }
 
+// manifest returns the manifest of repo by tag or by digest.
+func (f *Fake) manifest(repo, ref string) ([]byte, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !strings.HasPrefix(ref, "sha256:") {
+		raw, ok := f.manifests[repo+":"+ref]
+		return raw, ok
+	}
+	for key, raw := range f.manifests {
+		if strings.HasPrefix(key, repo+":") && digestOf(raw) == ref {
+			return raw, true
+		}
+	}
+	return nil, false
+}
+
+// digestOf is "sha256:<hex>" of data.
+func digestOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
 func (f *Fake) serveBlob(w http.ResponseWriter, r *http.Request, digest string) {
 	f.mu.Lock()
 	data, ok := f.blobs[digest]
+	if ok && r.Method == http.MethodHead {
+		f.mu.Unlock()
+		w.Header().Set("Docker-Content-Digest", digest)
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		return
+	}
 	cut := int64(-1)
 	if c := f.cuts[digest]; len(c) > 0 {
 		cut, f.cuts[digest] = c[0], c[1:]

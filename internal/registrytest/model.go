@@ -1,8 +1,6 @@
 package registrytest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -22,10 +20,7 @@ type Blob struct {
 }
 
 // Digest is "sha256:<hex>" of the data.
-func (b Blob) Digest() string {
-	s := sha256.Sum256(b.Data)
-	return "sha256:" + hex.EncodeToString(s[:])
-}
+func (b Blob) Digest() string { return digestOf(b.Data) }
 
 // Model is a manifest and its blobs, as a registry serves them.
 type Model struct {
