@@ -2,6 +2,8 @@ package project
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/nanna-coder/build/internal/config"
@@ -94,13 +96,23 @@ func (p *Project) LoadInstallable(ctx context.Context, installable string) (Load
 
 // load loads one parsed image under refs.
 func (p *Project) load(ctx context.Context, img *nix2container.Image, refs []string) (daemon.Result, error) {
-	return daemon.Image(ctx, p.dial, img, p.loadOptions(refs))
+	res, err := daemon.Image(ctx, p.dial, img, p.loadOptions(refs))
+	return res, loadError(err)
+}
+
+// loadError adds to a load's error what the user can do about it: the key
+// that sets the timeout.
+func loadError(err error) error {
+	if errors.Is(err, daemon.ErrTimeout) {
+		return fmt.Errorf("%w; raise loading.timeoutSeconds in %s for larger images", err, ConfigFile)
+	}
+	return err
 }
 
 func (p *Project) loadOptions(refs []string) daemon.Options {
 	return daemon.Options{
 		Refs:         refs,
-		Related:      p.related(),
+		Related:      p.related,
 		Attempts:     p.Config.Loading.Retries.MaxAttempts,
 		RetryDelay:   p.Config.Loading.Retries.Delay,
 		Timeout:      p.Config.Loading.Timeout,
@@ -109,16 +121,4 @@ func (p *Project) loadOptions(refs []string) daemon.Options {
 		Progress:     p.out.Progress,
 		ViaDockerAPI: p.viaDockerAPI,
 	}
-}
-
-// related names every configured image by each of its references (its own
-// name:tag and the registry's), so that a load leaves out the layers the
-// images of the configuration share (load:all loads them one after another
-// for this) or an earlier build of one left in the daemon.
-func (p *Project) related() []string {
-	var refs []string
-	for _, img := range p.Config.Images {
-		refs = append(refs, p.Config.Refs(img, "", "")...)
-	}
-	return refs
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/nanna-coder/build/internal/config"
 	"github.com/nanna-coder/build/internal/daemon"
 	"github.com/nanna-coder/build/internal/nixbuild"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // ConfigFile is the configuration's path relative to the repository root.
@@ -57,6 +58,7 @@ type Project struct {
 
 	getenv       func(string) string
 	out          Output
+	related      []string // every configured image's references, for loads
 	viaDockerAPI bool
 	dial         daemon.Dial // tests replace the daemon
 	nix          nixer       // tests replace nix
@@ -73,13 +75,12 @@ func Open(ctx context.Context, root string, getenv func(string) string, out Outp
 	if err != nil {
 		return nil, err
 	}
-	if out.Log == nil {
-		out.Log = io.Discard
-	}
+	out.Log = ui.Or(out.Log)
 	out.Verbose = out.Verbose || cfg.Loading.Verbose
 	return &Project{
 		Layout:       l,
 		Config:       cfg,
+		related:      related(cfg),
 		getenv:       getenv,
 		out:          out,
 		viaDockerAPI: getenv("NANNA_LOAD_VIA") == "docker-api",
@@ -146,4 +147,16 @@ func (p *Project) NixOptions(w io.Writer) nixbuild.Options {
 		opts.Log = w
 	}
 	return opts
+}
+
+// related names every configured image by each of its references (its own
+// name:tag and the registry's), so that a load leaves out the layers the
+// images of the configuration share (load:all loads them one after another
+// for this) or an earlier build of one left in the daemon.
+func related(cfg config.Config) []string {
+	var refs []string
+	for _, img := range cfg.Images {
+		refs = append(refs, cfg.Refs(img, "", "")...)
+	}
+	return refs
 }

@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -99,7 +100,8 @@ func testEnv(t *testing.T, getenv map[string]string, fail ...string) (*Project, 
 	}
 	d := &presentDaemon{}
 	get := func(k string) string { return getenv[k] }
-	p := &Project{Layout: Layout{Flake: "/flake"}, Config: config.Defaults(get), getenv: get, out: Output{Log: io.Discard}, nix: n}
+	cfg := config.Defaults(get)
+	p := &Project{Layout: Layout{Flake: "/flake"}, Config: cfg, related: related(cfg), getenv: get, out: Output{Log: io.Discard}, nix: n}
 	p.dial = func(ctx context.Context) (daemon.Client, io.Closer, error) { return d, io.NopCloser(nil), nil }
 	return p, n, d
 }
@@ -228,5 +230,19 @@ func TestLoadOptionsNameRelatedImages(t *testing.T) {
 				t.Errorf("loadOptions().Related = %v, want it to name %s", related, want)
 			}
 		}
+	}
+}
+
+func TestLoadErrorsSayWhatToDo(t *testing.T) {
+	timeout := fmt.Errorf("loading x: %w after 300ms", daemon.ErrTimeout)
+	if err := loadError(timeout); !errors.Is(err, daemon.ErrTimeout) || !strings.HasSuffix(err.Error(), "raise loading.timeoutSeconds in nix/container-config.nix for larger images") {
+		t.Errorf("loadError(timeout) = %v, want it to wrap the timeout and name the key", err)
+	}
+	other := errors.New("loading x: no space left on device")
+	if err := loadError(other); err != other {
+		t.Errorf("loadError(other) = %v, want it unchanged", err)
+	}
+	if err := loadError(nil); err != nil {
+		t.Errorf("loadError(nil) = %v", err)
 	}
 }
