@@ -1,9 +1,12 @@
 package tasks
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,16 +111,45 @@ func CodeVersion() string {
 	return info.Main.Path + "@" + rev + executableStamp()
 }
 
-// executableStamp is "+SIZE-MTIME" of the running executable, which
-// changes whenever it is rebuilt.
+// executableStamp identifies the running executable's code: its Go build
+// ID ("+" and the ID), which changes exactly when what it was built from
+// changes (go tool mage relinks the targets on every run, so the file's
+// time would change every run), or where there is none "+SIZE-MTIME".
 func executableStamp() string {
 	exe, err := os.Executable()
 	if err != nil {
 		return "+unknown"
+	}
+	if id, err := buildID(exe); err == nil {
+		return "+" + id
 	}
 	fi, err := os.Stat(exe)
 	if err != nil {
 		return "+unknown"
 	}
 	return fmt.Sprintf("+%d-%d", fi.Size(), fi.ModTime().UnixNano())
+}
+
+// buildID reads the Go build ID of the ELF executable at path from its
+// .note.go.buildid section, reading no more than the headers and the note.
+func buildID(path string) (string, error) {
+	f, err := elf.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close() //nolint:errcheck // read-only
+	sec := f.Section(".note.go.buildid")
+	if sec == nil {
+		return "", errors.New("no Go build ID note")
+	}
+	note, err := sec.Data()
+	if err != nil {
+		return "", err
+	}
+	// An ELF note: namesz, descsz, type (4 bytes each), "Go\x00\x00", the ID.
+	const header = 16
+	if len(note) <= header || !bytes.Equal(note[12:16], []byte("Go\x00\x00")) {
+		return "", errors.New("malformed Go build ID note")
+	}
+	return string(bytes.TrimRight(note[header:], "\x00")), nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -168,5 +169,26 @@ func TestExpand(t *testing.T) {
 	want := []string{"nix:check", "smoke:harness", "smoke:ollama", "load:ollama"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Expand() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestBuildIDOfThisTest(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := buildID(exe)
+	if err != nil {
+		t.Fatalf("buildID(%s) = %v", exe, err)
+	}
+	want, err := exec.Command("go", "tool", "buildid", exe).Output()
+	if err != nil {
+		t.Skipf("go tool buildid: %v", err)
+	}
+	if id != strings.TrimSpace(string(want)) {
+		t.Errorf("buildID() = %q, want go tool buildid's %q", id, want)
+	}
+	if _, err := buildID(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("buildID(missing file) = nil error")
 	}
 }
