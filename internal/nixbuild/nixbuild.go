@@ -64,7 +64,7 @@ func Build(ctx context.Context, installable string, opts Options) (Result, error
 	args := nixArgs("build", installable, "--no-link", "--json", "--print-build-logs")
 	stdout, stderr, err := opts.runner()(ctx, args, ui.Or(opts.Log))
 	if err != nil {
-		return Result{}, commandError(ctx, "building", installable, err, stderr, opts.Log != nil)
+		return Result{}, buildError(ctx, installable, err, stderr, opts)
 	}
 	var outs []buildOutput
 	if err := json.Unmarshal(stdout, &outs); err != nil {
