@@ -92,10 +92,14 @@ func gitFiles(ctx context.Context, dir string) ([]string, error) {
 	return slices.Compact(files), nil
 }
 
-// walkFiles lists every file under dir but directories.
+// walkFiles lists every file under dir but directories and what is under
+// a .git directory.
 func walkFiles(dir string) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err == nil && e.IsDir() && e.Name() == ".git" {
+			return filepath.SkipDir
+		}
 		if err != nil || e.IsDir() {
 			return err
 		}
@@ -111,4 +115,55 @@ func walkFiles(dir string) ([]string, error) {
 	}
 	slices.Sort(files)
 	return files, nil
+}
+
+// FlakeFiles lists the files Nix copies into the store for the flake in
+// dir, which is what its builds can read: for a flake given as path:
+// (pathFlake), every file under dir but .git, ignored ones included; in a
+// Git work tree otherwise, the files Git tracks or would track (untracked,
+// not ignored) in the whole work tree, since Nix copies the repository
+// even for a flake in a subdirectory; outside Git, every file under dir.
+// Names are relative to dir, with slashes ("../shared/title.nix" for a
+// file of the repository outside dir), sorted.
+func FlakeFiles(ctx context.Context, dir string, pathFlake bool) ([]string, error) {
+	inGit, err := inWorkTree(dir)
+	if err != nil {
+		return nil, fmt.Errorf("listing the files of %s: %w", dir, err)
+	}
+	if pathFlake || !inGit {
+		return walkFiles(dir)
+	}
+	top, err := workTreeTop(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	files, err := gitFiles(ctx, top)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range files {
+		rel, err := filepath.Rel(abs, filepath.Join(top, filepath.FromSlash(name)))
+		if err != nil {
+			return nil, fmt.Errorf("listing the files of %s: %w", dir, err)
+		}
+		files[i] = filepath.ToSlash(rel)
+	}
+	slices.Sort(files)
+	return files, nil
+}
+
+// workTreeTop returns the top directory of the Git work tree dir is in.
+func workTreeTop(ctx context.Context, dir string) (string, error) {
+	cmd := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-toplevel")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("finding the Git work tree of %s: %w\n%s", dir, err, strings.TrimSpace(stderr.String()))
+	}
+	return strings.TrimSpace(string(out)), nil
 }

@@ -11,15 +11,29 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanna-coder/build/internal/fixtures/testflake"
+	"github.com/nanna-coder/build/internal/nixbuild"
 )
 
-// sourceDigests returns the digests Source adds for the flake in dir,
-// named from root.
+// sourceDigests returns the digests Listed adds for the files of the
+// flake in dir that nixbuild.FlakeFiles lists, named from root.
 func sourceDigests(t *testing.T, root, dir string) map[string]string {
 	t.Helper()
+	return listedDigests(t, root, dir, false)
+}
+
+func listedDigests(t *testing.T, root, dir string, pathFlake bool) map[string]string {
+	t.Helper()
 	in := &Inputs{dir: root, digests: map[string]string{}}
-	if err := in.Source(context.Background(), dir); err != nil {
-		t.Fatalf("Source(%s) = %v", dir, err)
+	abs := dir
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(root, dir)
+	}
+	names, err := nixbuild.FlakeFiles(context.Background(), abs, pathFlake)
+	if err != nil {
+		t.Fatalf("FlakeFiles(%s) = %v", dir, err)
+	}
+	if err := in.Listed(dir, names); err != nil {
+		t.Fatalf("Listed(%s) = %v", dir, err)
 	}
 	return in.digests
 }
@@ -91,8 +105,14 @@ func TestSourceOfASubdirectory(t *testing.T) {
 	}
 	testflake.GitInit(t, repo)
 	inGit := sourceDigests(t, repo, filepath.Join(repo, "demo"))
-	if diff := cmp.Diff([]string{"file demo/flake.nix"}, slices.Sorted(maps.Keys(inGit))); diff != "" {
+	// Nix copies the whole repository for a flake in a subdirectory.
+	if diff := cmp.Diff([]string{"file .gitignore", "file demo/flake.nix", "file flake.nix"}, slices.Sorted(maps.Keys(inGit))); diff != "" {
 		t.Errorf("inputs in Git (-want +got):\n%s", diff)
+	}
+	// Given as path:, the flake is its directory, ignored files included.
+	asPath := listedDigests(t, repo, "demo", true)
+	if diff := cmp.Diff([]string{"file demo/bin/x", "file demo/flake.nix"}, slices.Sorted(maps.Keys(asPath))); diff != "" {
+		t.Errorf("inputs of a path: flake (-want +got):\n%s", diff)
 	}
 	if outside["file demo/flake.nix"] != inGit["file demo/flake.nix"] {
 		t.Error("a file has a different digest in Git and outside")
@@ -100,9 +120,8 @@ func TestSourceOfASubdirectory(t *testing.T) {
 }
 
 func TestSourceErrors(t *testing.T) {
-	in := &Inputs{dir: t.TempDir(), digests: map[string]string{}}
-	if err := in.Source(context.Background(), "missing"); err == nil {
-		t.Error("Source(a missing directory) succeeded")
+	if _, err := nixbuild.FlakeFiles(context.Background(), filepath.Join(t.TempDir(), "missing"), false); err == nil {
+		t.Error("FlakeFiles(a missing directory) succeeded")
 	}
 }
 

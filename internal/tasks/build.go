@@ -80,7 +80,11 @@ func flakeInputs(ctx context.Context, p *project.Project, in *pipeline.Inputs) e
 		in.String("flake", p.Flake)
 		return nil
 	}
-	return in.Source(ctx, dir)
+	files, err := nixbuild.FlakeFiles(ctx, dir, !p.RepoFlake) // NANNA_FLAKE=DIR is built as path:DIR
+	if err != nil {
+		return err
+	}
+	return in.Listed(dir, files)
 }
 
 // localFlake returns the directory of a flake given as a path.
