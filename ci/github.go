@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/nanna-coder/build/internal/pipeline"
+	"github.com/nanna-coder/build/internal/ui"
 )
 
 // NewReporter returns the Reporter for this environment: on GitHub Actions
@@ -126,7 +127,7 @@ func (r *GitHubReporter) Finished(res pipeline.Result) {
 		delete(r.logs, res.Step)
 	}
 	for _, line := range res.Summary {
-		body.WriteString(line + "\n")
+		body.WriteString(summaryLine(res, line) + "\n")
 	}
 	if res.Why != "" {
 		body.WriteString("why: " + res.Why + "\n")
@@ -147,6 +148,19 @@ func (r *GitHubReporter) Finished(res pipeline.Result) {
 	if res.Status == pipeline.Failed && res.Err != nil {
 		r.annotate(res.Step, res.Err)
 	}
+}
+
+// summaryLine is a step's summary line for people: an image line in its
+// brief form, without the layer counts of an earlier run when cached.
+func summaryLine(res pipeline.Result, line string) string {
+	img, ok := ui.ParseImageLine(line)
+	if !ok {
+		return line
+	}
+	if res.Status == pipeline.Cached {
+		img.Layers = false
+	}
+	return img.Brief()
 }
 
 // groupTitle is the title of a step's group.

@@ -46,7 +46,7 @@ func (r *GitHubReporter) markdown(s pipeline.Summary) string {
 		for _, line := range res.Summary {
 			if img, ok := ui.ParseImageLine(line); ok {
 				fmt.Fprintf(&images, "| %s | %s | %s | %s | %s | %s |\n",
-					cell(res.Step), cell(img.Reference), cell(img.ID), cell(img.Digest), size(img.Size), layers(img))
+					cell(res.Step), cell(img.Reference), cell(img.ID), cell(img.Digest), size(img.Size), layers(img, res.Status))
 			}
 		}
 	}
@@ -166,8 +166,12 @@ func size(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", v, "KMGT"[i])
 }
 
-// layers is the layers column: "2 / 5".
-func layers(img ui.Image) string {
+// layers is the layers column: "2 / 5"; "none, cached" for a step that
+// did not run this time (its record's counts are of an earlier run).
+func layers(img ui.Image, st pipeline.Status) string {
+	if st == pipeline.Cached {
+		return "none, cached"
+	}
 	if !img.Layers {
 		return ""
 	}

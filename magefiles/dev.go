@@ -38,15 +38,19 @@ func (Dev) Run(ctx context.Context, name, args string, network *string) error {
 	if err != nil {
 		return err
 	}
-	b, ref, err := tasks.Loaded(p, s, name)
+	b, id, err := tasks.Loaded(p, s, name)
 	if err != nil {
 		return err
 	}
-	opts := container.Options{Image: ref, Cmd: b.Command(argv), Network: "default", Stdout: os.Stdout, Stderr: os.Stderr}
+	ref := b.Ref.String()
+	opts := container.Options{Image: id, Cmd: b.Command(argv), Network: "default", Stdout: os.Stdout, Stderr: os.Stderr}
 	if network != nil {
 		opts.Network = *network
 	}
 	code, err := p.Run(ctx, opts)
+	if err != nil && ctx.Err() != nil {
+		return mg.Fatal(130, fmt.Sprintf("stopped %s; its container is removed", ref))
+	}
 	if err != nil {
 		return err
 	}

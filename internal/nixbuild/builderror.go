@@ -21,7 +21,11 @@ func buildError(ctx context.Context, installable string, err error, stderr []byt
 		return cerr
 	}
 	e := parseNixError(stderr)
-	if src := flakeSource(ctx, dir, e.file, opts); src != "" {
+	src := flakeSource(ctx, dir, e.file, opts)
+	if src == "" {
+		src = guessSource(ctx, dir, e.file)
+	}
+	if src != "" {
 		e.file = strings.Replace(e.file, src, dir, 1)
 		e.msg = strings.ReplaceAll(e.msg, src+"/", dir+"/")
 		for i, l := range e.detail {
@@ -44,6 +48,34 @@ func buildError(ctx context.Context, installable string, err error, stderr []byt
 		msg += "\n" + strings.Join(e.detail, "\n")
 	}
 	return &EvalError{File: e.file, Line: e.line, err: &causeError{msg: msg, cause: err}, checked: e.file, nixMsg: e.msg}
+}
+
+// guessSource returns the store copy of the flake in dir that file (a
+// path Nix printed) is in, when nix flake metadata cannot say (flake.nix
+// itself does not parse): file's /nix/store/<hash>-source, when the same
+// relative path exists in dir. For a flake in a subdirectory of a Git work
+// tree the copy is of the whole tree, so the copy of dir is returned.
+func guessSource(ctx context.Context, dir, file string) string {
+	rest, ok := strings.CutPrefix(file, storeDir+"/")
+	if !ok {
+		return ""
+	}
+	name, rel, ok := strings.Cut(rest, "/")
+	if !ok || !strings.HasSuffix(name, "-source") {
+		return ""
+	}
+	src := storeDir + "/" + name
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil {
+		return src
+	}
+	if top, err := workTreeTop(ctx, dir); err == nil {
+		if sub, err := filepath.Rel(top, dir); err == nil && filepath.IsLocal(sub) {
+			if _, err := os.Stat(filepath.Join(top, filepath.FromSlash(rel))); err == nil && strings.HasPrefix(rel, filepath.ToSlash(sub)+"/") {
+				return src + "/" + filepath.ToSlash(sub)
+			}
+		}
+	}
+	return ""
 }
 
 // causeError is a message that replaces its cause's but still wraps it.

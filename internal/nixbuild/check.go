@@ -87,6 +87,18 @@ func Check(ctx context.Context, flakeDir string, opts Options) (CheckReport, err
 	return CheckReport{Files: n, ParsedOnly: parsedOnly, Unfetchable: why}, err
 }
 
+// CheckMode says which check [Check] would run on the flake in dir now:
+// "" for nix flake check, else why it would parse and evaluate the files
+// instead (the reason its report gives). It asks nix as Check does:
+// offline, bounded, fetching nothing.
+func CheckMode(ctx context.Context, dir string, opts Options) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	return unfetchable(ctx, abs, opts)
+}
+
 // flakeCheck runs nix flake check on the flake in dir, an absolute path.
 func flakeCheck(ctx context.Context, dir string, opts Options) error {
 	ref := FlakeRef(dir, "")

@@ -86,7 +86,7 @@ func TestRunCache(t *testing.T) {
 		name:   "change a string input",
 		mutate: func(_ *testing.T, w *world, _ *Options) { w.system = "aarch64-linux" },
 		ran:    below("build:all", "load:all", "smoke"),
-		why:    map[string]string{"build:all": "string system changed"},
+		why:    map[string]string{"build:all": "system changed"},
 	}, {
 		name: "output gone, made again the same",
 		mutate: func(_ *testing.T, w *world, _ *Options) {

@@ -82,6 +82,9 @@ func diff(old, now map[string]string, describe func(name, old, now string) strin
 func inputChange(input, old, now string) string {
 	kind, name, _ := strings.Cut(input, " ")
 	unset := envDigest("", false)
+	if kind == kindString {
+		input = name // "daemon changed", not "string daemon changed"
+	}
 	switch {
 	case kind == kindFile && old == "":
 		return "new file " + name

@@ -40,7 +40,7 @@ func TestExplain(t *testing.T) {
 		{"env changed", old, nil, func(n *now) { n.inputs["env CHANGED"] = "2" }, "env CHANGED changed"},
 		{"env dropped", old, nil, func(n *now) { delete(n.inputs, "env DROPPED") }, "input env DROPPED dropped"},
 		{"new env", old, nil, func(n *now) { n.inputs["env NEW"] = "1" }, "new input env NEW"},
-		{"string", old, nil, func(n *now) { n.inputs["string system"] = "2" }, "string system changed"},
+		{"string", old, nil, func(n *now) { n.inputs["string system"] = "2" }, "system changed"},
 		{"dependency re-ran", old, nil, func(n *now) { n.deps["ran"] = "2"; n.ran = map[string]bool{"ran": true} }, "dependency ran re-ran"},
 		{"dependency changed in another run", old, nil, func(n *now) { n.deps["changed"] = "2" }, "dependency changed changed"},
 		{"dependency dropped", old, nil, func(n *now) { delete(n.deps, "dropped"); delete(n.made, "dropped") }, "dependency dropped dropped"},

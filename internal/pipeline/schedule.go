@@ -64,6 +64,10 @@ func newRun(e *Engine, g *graph, order []int) *run {
 // the run's context was done.
 const reasonCanceled = "canceled"
 
+// reasonInterrupted is the skip reason of a step whose run ended with the
+// run's context, Ctrl-C for one: it did not fail, it was stopped.
+const reasonInterrupted = "interrupted"
+
 // schedule runs the planned steps, each as soon as its dependencies have
 // succeeded, at most Parallel at once. Only this goroutine touches the
 // run's maps; step goroutines get copies and send back an outcome.

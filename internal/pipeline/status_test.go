@@ -156,7 +156,7 @@ func TestRunCanceled(t *testing.T) {
 	for _, r := range s.Results {
 		got[r.Step] = string(r.Status) + " (" + r.Reason + ")"
 	}
-	want := map[string]string{"a": "failed ()", "b": "skipped (a failed)", "c": "skipped (canceled)", "d": "skipped (canceled)"}
+	want := map[string]string{"a": "skipped (interrupted)", "b": "skipped (a skipped)", "c": "skipped (canceled)", "d": "skipped (canceled)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("results (-want +got):\n%s", diff)
 	}

@@ -74,6 +74,11 @@ func (r *run) step(ctx context.Context, i int, deps map[string]dep) outcome {
 	if reason, ok := skipReason(err); ok {
 		return end(Result{Status: Skipped, Reason: reason, Summary: c.summary, Why: why}, dep{})
 	}
+	if err != nil && ctx.Err() != nil {
+		// Ctrl-C, or the run's deadline: not the step's failure; the run's
+		// error says why it stopped.
+		return end(Result{Status: Skipped, Reason: reasonInterrupted, Summary: c.summary, Why: why}, dep{})
+	}
 	if err != nil {
 		return end(Result{Status: Failed, Err: err, Summary: c.summary, Why: why}, dep{})
 	}

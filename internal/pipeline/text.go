@@ -59,6 +59,10 @@ func note(r Result) string {
 		parts = append(parts, r.Reason)
 	}
 	for _, line := range r.Summary {
+		if img, ok := ui.ParseImageLine(line); ok && r.Status == Cached {
+			img.Layers = false // counts of the run that made the record
+			line = img.Brief()
+		}
 		parts = append(parts, ui.Readable(line))
 	}
 	if r.Why != "" {

@@ -27,9 +27,10 @@ func (p *Project) Run(ctx context.Context, opts container.Options) (int, error) 
 }
 
 // Smoke runs the smoke command of the image with key (smoke.commands.<key>
-// of nix/container-config.nix) in a container of ref, without network,
-// within smoke.timeoutSeconds, and returns a line saying it passed.
-func (p *Project) Smoke(ctx context.Context, key, ref string) (string, error) {
+// of nix/container-config.nix) in a container of the image with id (known
+// as ref), without network, within smoke.timeoutSeconds, and returns a line
+// saying it passed.
+func (p *Project) Smoke(ctx context.Context, key, id, ref string) (string, error) {
 	img, err := p.Config.Lookup(key)
 	if err != nil {
 		return "", err
@@ -39,7 +40,7 @@ func (p *Project) Smoke(ctx context.Context, key, ref string) (string, error) {
 		return "", err
 	}
 	defer c.Close() //nolint:errcheck // nothing was written
-	opts := container.Options{Image: ref, Cmd: img.Smoke, Timeout: img.SmokeTimeout}
+	opts := container.Options{Image: id, Cmd: img.Smoke, Timeout: img.SmokeTimeout}
 	if p.out.Verbose {
 		opts.Stdout, opts.Stderr = p.out.Log, p.out.Log
 	}
@@ -50,7 +51,7 @@ func (p *Project) Smoke(ctx context.Context, key, ref string) (string, error) {
 		}
 		return "", err
 	}
-	return fmt.Sprintf("%s: `%s` passed", ref, strings.Join(img.Smoke, " ")), nil
+	return fmt.Sprintf("%s (%s): `%s` passed", ref, short(id), strings.Join(img.Smoke, " ")), nil
 }
 
 // connect opens the Docker Engine API the project's loads go to.

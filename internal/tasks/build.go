@@ -2,7 +2,9 @@ package tasks
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -74,7 +76,19 @@ func flakeInputs(ctx context.Context, p *project.Project, in *pipeline.Inputs) e
 		return err
 	}
 	in.String("nix version", v)
-	in.Env("NIX_CONFIG", "NIX_PATH", "NANNA_FLAKE")
+	in.Env(nixbuild.ConfigEnv()...)
+	in.Env("NANNA_FLAKE")
+	for _, f := range nixbuild.ConfigFiles(p.Getenv) { // system, extra-platforms, substituters, …
+		data, err := os.ReadFile(f)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			in.String("Nix configuration "+f, "absent")
+		case err != nil:
+			return fmt.Errorf("reading Nix's configuration: %w", err)
+		default:
+			in.String("Nix configuration "+f, string(data))
+		}
+	}
 	dir, ok := localFlake(p.Flake)
 	if !ok {
 		in.String("flake", p.Flake)

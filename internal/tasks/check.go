@@ -3,9 +3,11 @@ package tasks
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/nanna-coder/build/internal/models"
 	"github.com/nanna-coder/build/internal/nixbuild"
@@ -20,9 +22,15 @@ func nixCheck(p *project.Project, opts Options) pipeline.Step {
 	return pipeline.Step{
 		Name: NixCheck,
 		Inputs: func(ctx context.Context, in *pipeline.Inputs) error {
-			if _, ok := localFlake(p.Flake); !ok {
+			dir, ok := localFlake(p.Flake)
+			if !ok {
 				return pipeline.Skip("the flake " + p.Flake + " is not a local directory")
 			}
+			why, err := nixbuild.CheckMode(ctx, dir, nixbuild.Options{})
+			if err != nil {
+				return err
+			}
+			in.String("check", orFlakeCheck(why)) // its inputs came into the store: check more
 			return flakeInputs(ctx, p, in)
 		},
 		Run: func(ctx context.Context, c *pipeline.Context) (pipeline.Output, error) {
@@ -51,8 +59,22 @@ func modelsCheck(opts Options) pipeline.Step {
 		},
 		Run: func(ctx context.Context, c *pipeline.Context) (pipeline.Output, error) {
 			mo := opts.Models
-			mo.Out = opts.writer(ModelsCheck, mo.Out)
-			return nil, models.Check(ctx, opts.StrictModels, mo)
+			var out strings.Builder
+			mo.Out = io.MultiWriter(&out, opts.writer(ModelsCheck, mo.Out))
+			err := models.Check(ctx, opts.StrictModels, mo)
+			for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+				if line != "" {
+					c.Summarize(line) // a cached check shows its warnings again
+				}
+			}
+			return nil, err
 		},
 	}
+}
+
+func orFlakeCheck(why string) string {
+	if why == "" {
+		return "nix flake check"
+	}
+	return "parse and evaluate: " + why
 }

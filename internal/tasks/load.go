@@ -112,7 +112,7 @@ func layerBytes(b project.Built) int64 {
 }
 
 // Loaded returns the image load:KEY loaded in the run s (as it ran or as
-// recorded when cached) and the reference it was tagged with first.
+// recorded when cached) and its ID in the daemon.
 func Loaded(p *project.Project, s pipeline.Summary, key string) (project.Built, string, error) {
 	var built, loaded pipeline.Output
 	for _, r := range s.Results {
@@ -123,10 +123,9 @@ func Loaded(p *project.Project, s pipeline.Summary, key string) (project.Built, 
 			loaded = r.Output
 		}
 	}
-	refs := splitRefs(loaded[outRefs])
-	if built[outJSON] == "" || len(refs) == 0 {
+	if built[outJSON] == "" || loaded[outID] == "" {
 		return project.Built{}, "", fmt.Errorf("%s did not load %s", Load(key), key)
 	}
 	b, err := p.Reopen(key, built[outJSON], built[outRef])
-	return b, refs[0], err
+	return b, loaded[outID], err
 }

@@ -41,7 +41,11 @@ func (b terse) Finished(r pipeline.Result) {
 		what := "unchanged since its last success"
 		switch {
 		case len(r.Summary) > 0:
-			what = ui.Readable(r.Summary[0])
+			what = r.Summary[0]
+			if img, ok := ui.ParseImageLine(what); ok {
+				img.Layers = false // counts of the run that made the record
+				what = img.Brief()
+			}
 		case !b.explain:
 			return // an aggregate: the steps it needs said it
 		}

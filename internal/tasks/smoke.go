@@ -29,11 +29,13 @@ func smokeStep(p *project.Project, key string, opts Options) pipeline.Step {
 			return nil
 		},
 		Run: func(ctx context.Context, c *pipeline.Context) (pipeline.Output, error) {
-			refs := splitRefs(c.Output(Load(key))[outRefs])
-			if len(refs) == 0 {
-				return nil, pipeline.Skip("loaded by nix2container's script, without a reference to run")
+			loaded := c.Output(Load(key))
+			refs := splitRefs(loaded[outRefs])
+			if len(refs) == 0 || loaded[outID] == "" {
+				return nil, pipeline.Skip("loaded by nix2container's script, without an image ID to run")
 			}
-			line, err := opts.project(p, name).Smoke(ctx, key, refs[0])
+			// By ID: another run may move the tag between the load and now.
+			line, err := opts.project(p, name).Smoke(ctx, key, loaded[outID], refs[0])
 			if err != nil {
 				return nil, err
 			}

@@ -102,7 +102,7 @@ func TestTerseSaysWhatDidNotRun(t *testing.T) {
 		want    string
 	}{
 		{"cached with a summary", false, pipeline.Result{Step: "load:ollama", Status: pipeline.Cached, Summary: []string{"image nanna-coder-ollama:latest id=sha256:b8f38a7553d6c0ffee sent=0 skipped=3"}, Why: "unchanged"},
-			"load:ollama cached: nanna-coder-ollama:latest b8f38a7553d6, 0 layers sent, 3 present\n"},
+			"load:ollama cached: nanna-coder-ollama:latest b8f38a7553d6\n"},
 		{"cached with a plain summary", false, pipeline.Result{Step: "nix:check", Status: pipeline.Cached, Summary: []string{"nix flake check"}},
 			"nix:check cached: nix flake check\n"},
 		{"cached, explained", true, pipeline.Result{Step: "build:ollama", Status: pipeline.Cached, Why: "unchanged since its last success"},
