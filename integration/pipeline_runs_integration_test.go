@@ -25,7 +25,7 @@ import (
 // A Nix syntax error fails nix:check and every build. Nix locates it for
 // the builds too (at /nix/store/…-source/flake.nix:LINE), so each failing
 // build should be annotated at flake.nix:LINE, as nix:check is.
-func TestIntegrationAuditBuildFailureIsAnnotated(t *testing.T) {
+func TestIntegrationPipelineBuildFailureIsAnnotated(t *testing.T) {
 	r := newCIRun(t)
 	replaceIn(t, filepath.Join(r.dir, "flake.nix"), "rec {", "rec { oops = ;")
 	cmd := exec.CommandContext(context.Background(), mageBin, "ci")
@@ -86,7 +86,7 @@ func (c *creates) proxy(t *testing.T, daemon string) string {
 // flake) may retag between load:KEY and smoke:KEY: the smoke test then
 // passes or fails for an image that is not the one load:KEY loaded and
 // push:KEY pushes. It should run the ID load:KEY recorded.
-func TestIntegrationAuditSmokeRunsTheLoadedImageByID(t *testing.T) {
+func TestIntegrationPipelineSmokeRunsTheLoadedImageByID(t *testing.T) {
 	testenv.RequireDocker(t)
 	host := os.Getenv("DOCKER_HOST")
 	if !strings.HasPrefix(host, "unix://") {

@@ -66,7 +66,7 @@ const titleLine = `title = "nanna-coder ${key} (test stand-in)";`
 // whole repository: Nix copies every tracked file, and flake.nix may import
 // ../shared/title.nix. The key counts only the files under the flake's
 // directory.
-func TestIntegrationAuditFileOutsideTheFlakeDirectory(t *testing.T) {
+func TestIntegrationPipelineFileOutsideTheFlakeDirectory(t *testing.T) {
 	dir, env := auditProject(t)
 	root := filepath.Dir(dir)
 	writeFile(t, filepath.Join(root, "shared", "title.nix"), `"(shared v1)"`+"\n")
@@ -84,7 +84,7 @@ func TestIntegrationAuditFileOutsideTheFlakeDirectory(t *testing.T) {
 // With NANNA_FLAKE naming a local directory the flake is built as path:,
 // and Nix copies every file there, those Git ignores too. The key leaves
 // ignored files out.
-func TestIntegrationAuditIgnoredFileOfAPathFlake(t *testing.T) {
+func TestIntegrationPipelineIgnoredFileOfAPathFlake(t *testing.T) {
 	dir, env := auditProject(t)
 	writeFile(t, filepath.Join(dir, "nix", "local-title.nix"), `"(local v1)"`+"\n")
 	writeFile(t, filepath.Join(dir, ".gitignore"), "nix/local-title.nix\n")
@@ -103,7 +103,7 @@ func TestIntegrationAuditIgnoredFileOfAPathFlake(t *testing.T) {
 // NIX_CONFIG (here $XDG_CONFIG_HOME/nix/nix.conf) that sets system makes
 // nix build another attribute (here one the flake lacks), and the build
 // stays cached.
-func TestIntegrationAuditSystemFromNixConf(t *testing.T) {
+func TestIntegrationPipelineSystemFromNixConf(t *testing.T) {
 	dir, env := auditProject(t)
 	testflake.GitInit(t, dir)
 	mustMage(t, dir, env, "build:image", "harness")
@@ -119,7 +119,7 @@ func TestIntegrationAuditSystemFromNixConf(t *testing.T) {
 // nix:check records its success the same whether it ran nix flake check
 // or only parsed the files because an input was not in the store: once
 // the input is there, the full check (which fails) never runs.
-func TestIntegrationAuditNixCheckModeNotInKey(t *testing.T) {
+func TestIntegrationPipelineNixCheckModeNotInKey(t *testing.T) {
 	_, env := auditProject(t)
 	lib := t.TempDir()
 	writeFile(t, filepath.Join(lib, "flake.nix"), `{ outputs = _: { msg = "lib"; }; }`+"\n")
@@ -168,7 +168,7 @@ func nixIn(t *testing.T, dir string, args ...string) string {
 
 // A cached models:check says nothing: the warning about an unpinned model
 // shows on the first run only.
-func TestIntegrationAuditCachedModelsCheckKeepsItsWarning(t *testing.T) {
+func TestIntegrationPipelineCachedModelsCheckKeepsItsWarning(t *testing.T) {
 	testenv.RequireDocker(t)
 	dir, env := auditProject(t)
 	models := filepath.Join(dir, "nix", "models.nix")
