@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"slices"
+
+	"github.com/nanna-coder/build/internal/nixlex"
 )
 
 // EnvVars returns the environment variables that the Nix source src (the
@@ -18,7 +20,7 @@ import (
 // `builtins.getEnv name` forwards the helper's parameter, whose values the
 // helper's calls give. The errors name the line.
 func EnvVars(src []byte) ([]string, error) {
-	toks, err := lexNix(string(src))
+	toks, err := tokens(src)
 	if err != nil {
 		return nil, err
 	}
@@ -26,39 +28,39 @@ func EnvVars(src []byte) ([]string, error) {
 	var names []string
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if t.kind != identToken {
+		if t.Kind != nixlex.Ident {
 			continue
 		}
-		switch t.text {
+		switch t.Value {
 		case "inherit":
 			// `inherit (builtins) getEnv;` binds getEnv without reading.
-			for i < len(toks) && toks[i].text != ";" {
+			for i < len(toks) && toks[i].Value != ";" {
 				i++
 			}
 			continue
 		case "import", "scopedImport":
-			return nil, fmt.Errorf("line %d: %s of another file: the variables it reads cannot be seen here; keep the configuration in this file", t.line, t.text)
+			return nil, fmt.Errorf("line %d: %s of another file: the variables it reads cannot be seen here; keep the configuration in this file", t.Line, t.Value)
 		case "getEnv", "__getEnv":
 		default:
 			continue
 		}
-		if i+1 < len(toks) && toks[i+1].text == "=" && toks[i+1].kind == punctToken {
+		if i+1 < len(toks) && toks[i+1].Value == "=" && toks[i+1].Kind == nixlex.Punct {
 			continue // the helper's definition
 		}
-		what := t.text
-		if i >= 2 && toks[i-1].text == "." && toks[i-2].text == "builtins" {
+		what := t.Value
+		if i >= 2 && toks[i-1].Value == "." && toks[i-2].Value == "builtins" {
 			what = "builtins.getEnv"
 		}
 		if i+1 >= len(toks) {
-			return nil, fmt.Errorf("line %d: %s without a variable name", t.line, what)
+			return nil, fmt.Errorf("line %d: %s without a variable name", t.Line, what)
 		}
 		arg := toks[i+1]
 		switch {
-		case arg.kind == stringToken && !arg.interpolated && arg.text != "":
-			names = append(names, arg.text)
-		case arg.kind == identToken && what != "getEnv" && helpers.forwards(i, arg.text):
+		case (arg.Kind == nixlex.String || arg.Kind == nixlex.IndentedString) && !arg.Interpolated && arg.Value != "":
+			names = append(names, arg.Value)
+		case arg.Kind == nixlex.Ident && what != "getEnv" && helpers.forwards(i, arg.Value):
 		default:
-			return nil, fmt.Errorf("line %d: %s is not followed by a variable name in quotes; write the name out (%s \"NAME\"), so that the variables the configuration reads can be listed", t.line, what, what)
+			return nil, fmt.Errorf("line %d: %s is not followed by a variable name in quotes; write the name out (%s \"NAME\"), so that the variables the configuration reads can be listed", t.Line, what, what)
 		}
 	}
 	slices.Sort(names)
@@ -83,23 +85,23 @@ func (hs helpers) forwards(i int, param string) bool {
 // helperBodies finds the definitions `getEnv = PARAM: …;` and the extent of
 // their bodies, up to the ";" that ends the binding (brackets and
 // let … in counted).
-func helperBodies(toks []token) helpers {
+func helperBodies(toks []nixlex.Token) helpers {
 	var hs helpers
 	for i := 0; i+3 < len(toks); i++ {
-		if toks[i].kind != identToken || toks[i].text != "getEnv" || toks[i+1].text != "=" ||
-			toks[i+2].kind != identToken || toks[i+3].text != ":" {
+		if toks[i].Kind != nixlex.Ident || toks[i].Value != "getEnv" || toks[i+1].Value != "=" ||
+			toks[i+2].Kind != nixlex.Ident || toks[i+3].Value != ":" {
 			continue
 		}
-		h := helper{start: i + 2, end: len(toks), param: toks[i+2].text}
+		h := helper{start: i + 2, end: len(toks), param: toks[i+2].Value}
 		depth := 0
 	body:
 		for j := h.start; j < len(toks); j++ {
 			switch t := toks[j]; {
-			case t.kind == identToken && t.text == "let", t.kind == punctToken && (t.text == "{" || t.text == "(" || t.text == "[" || t.text == "${"):
+			case t.Kind == nixlex.Ident && t.Value == "let", t.Kind == nixlex.Punct && (t.Value == "{" || t.Value == "(" || t.Value == "[" || t.Value == "${"):
 				depth++
-			case t.kind == identToken && t.text == "in", t.kind == punctToken && (t.text == "}" || t.text == ")" || t.text == "]"):
+			case t.Kind == nixlex.Ident && t.Value == "in", t.Kind == nixlex.Punct && (t.Value == "}" || t.Value == ")" || t.Value == "]"):
 				depth--
-			case t.kind == punctToken && t.text == ";" && depth <= 0:
+			case t.Kind == nixlex.Punct && t.Value == ";" && depth <= 0:
 				h.end = j
 				break body
 			}

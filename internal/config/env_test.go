@@ -51,6 +51,8 @@ func TestEnvVars(t *testing.T) {
 		{"escaped interpolations", `{ a = "\${builtins.getEnv x}"; b = ''''${getEnv y} '''quoted'''''; c = "$${getEnv w}"; }`, nil},
 		{"escaped quotes", `{ a = "say \"${builtins.getEnv "A"}\""; b = ''it's '''quoted''' ${getEnv "B" ""}''; }`, []string{"A", "B"}},
 		{"interpolation after an escaped ''", `''x '''${getEnv "Z" ""}''`, []string{"Z"}},
+		{"interpolation after $$", `{ a = "$$${builtins.getEnv "A"}"; b = ''$$${getEnv "B" ""}''; }`, []string{"A", "B"}},
+		{"URI with /* in it", `{ u = https://example.com/*; a = builtins.getEnv "A"; }`, []string{"A"}},
 		{"an attribute named getEnv", `{ getEnv = 1; }`, nil},
 		{"no variables", `{ a = 1; }`, nil},
 	}

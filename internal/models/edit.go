@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+
+	"github.com/nanna-coder/build/internal/nixlex"
 )
 
 // site is where a model's hash string literal sits in nix/models.nix.
@@ -57,18 +59,18 @@ func replaceAt(src []byte, s site, value string) []byte {
 
 // findHash locates key's hash string; see SetHash for the rules.
 func findHash(src []byte, key string) (site, error) {
-	toks, err := lex(src)
+	toks, err := nixlex.Tokens(src, nixlex.Options{})
 	if err != nil {
 		return site{}, fmt.Errorf("finding hash of %s: cannot read the file: %w", key, err)
 	}
-	depth := depths(src, toks)
-	is := func(i int, c byte) bool {
-		return i >= 0 && i < len(toks) && toks[i].kind == tPunct && src[toks[i].start] == c
+	depth := depths(toks)
+	is := func(i int, c string) bool {
+		return i >= 0 && i < len(toks) && toks[i].Kind == nixlex.Punct && toks[i].Value == c
 	}
 	// binding reports whether toks[i] starts `name = ` in an attribute set
 	// at depth d.
 	binding := func(i, d int, name string) bool {
-		return depth[i] == d && (i == 0 || is(i-1, '{') || is(i-1, ';')) && is(i+1, '=') && nameIs(src, toks[i], name)
+		return depth[i] == d && (i == 0 || is(i-1, "{") || is(i-1, ";")) && is(i+1, "=") && nameIs(src, toks[i], name)
 	}
 
 	var blocks []int
@@ -81,45 +83,45 @@ func findHash(src []byte, key string) (site, error) {
 		if len(blocks) == 0 {
 			return site{}, fmt.Errorf("finding hash of %s: no binding `%s = { … };` in the file's attribute set", key, key)
 		}
-		return site{}, fmt.Errorf("finding hash of %s: %s is bound %d times (lines %s)", key, key, len(blocks), lines(src, toks, blocks))
+		return site{}, fmt.Errorf("finding hash of %s: %s is bound %d times (lines %s)", key, key, len(blocks), lines(toks, blocks))
 	}
 	open := blocks[0] + 2
-	if open < len(toks) && toks[open].kind == tIdent && string(src[toks[open].start:toks[open].end]) == "rec" {
+	if open < len(toks) && toks[open].Kind == nixlex.Ident && toks[open].Value == "rec" {
 		open++
 	}
-	if !is(open, '{') {
-		return site{}, fmt.Errorf("finding hash of %s: line %d: %s is not bound to an attribute set literal", key, lineOf(src, toks[blocks[0]].start), key)
+	if !is(open, "{") {
+		return site{}, fmt.Errorf("finding hash of %s: line %d: %s is not bound to an attribute set literal", key, toks[blocks[0]].Line, key)
 	}
 	var found []int
-	for j := open + 1; j < len(toks) && !(depth[j] == 1 && is(j, '}')); j++ {
+	for j := open + 1; j < len(toks) && !(depth[j] == 1 && is(j, "}")); j++ {
 		if binding(j, 2, "hash") {
 			found = append(found, j)
 		}
 	}
 	switch {
 	case len(found) == 0:
-		return site{}, fmt.Errorf("finding hash of %s: line %d: the attribute set of %s has no `hash = \"…\";`", key, lineOf(src, toks[open].start), key)
+		return site{}, fmt.Errorf("finding hash of %s: line %d: the attribute set of %s has no `hash = \"…\";`", key, toks[open].Line, key)
 	case len(found) > 1:
-		return site{}, fmt.Errorf("finding hash of %s: hash is bound %d times in %s (lines %s)", key, len(found), key, lines(src, toks, found))
+		return site{}, fmt.Errorf("finding hash of %s: hash is bound %d times in %s (lines %s)", key, len(found), key, lines(toks, found))
 	}
 	v := found[0] + 2
-	if v >= len(toks) || toks[v].kind != tString || !toks[v].plain || !is(v+1, ';') {
-		return site{}, fmt.Errorf("finding hash of %s: line %d: hash is not a plain string literal (`hash = \"sha256-…\";`)", key, lineOf(src, toks[found[0]].start))
+	if v >= len(toks) || !plain(src, toks[v]) || !is(v+1, ";") {
+		return site{}, fmt.Errorf("finding hash of %s: line %d: hash is not a plain string literal (`hash = \"sha256-…\";`)", key, toks[found[0]].Line)
 	}
-	return site{start: toks[v].start, end: toks[v].end, line: lineOf(src, toks[v].start)}, nil
+	return site{start: toks[v].Start, end: toks[v].End, line: toks[v].Line}, nil
 }
 
 // depths returns the brace depth of every token: the number of "{" not
 // yet closed before it.
-func depths(src []byte, toks []token) []int {
+func depths(toks []nixlex.Token) []int {
 	out := make([]int, len(toks))
 	d := 0
 	for i, t := range toks {
-		if t.kind == tPunct && src[t.start] == '}' {
+		if t.Kind == nixlex.Punct && t.Value == "}" {
 			d--
 		}
 		out[i] = d
-		if t.kind == tPunct && src[t.start] == '{' {
+		if t.Kind == nixlex.Punct && t.Value == "{" {
 			d++
 		}
 	}
@@ -128,25 +130,23 @@ func depths(src []byte, toks []token) []int {
 
 // nameIs reports whether t is the attribute name name: an identifier or a
 // plain string.
-func nameIs(src []byte, t token, name string) bool {
-	switch t.kind {
-	case tIdent:
-		return string(src[t.start:t.end]) == name
-	case tString:
-		return t.plain && string(src[t.start+1:t.end-1]) == name
-	}
-	return false
+func nameIs(src []byte, t nixlex.Token, name string) bool {
+	return (t.Kind == nixlex.Ident || plain(src, t)) && t.Value == name
 }
 
-func lineOf(src []byte, off int) int { return bytes.Count(src[:off], []byte("\n")) + 1 }
+// plain reports whether t is a "…" string without escapes or
+// interpolation, whose value is its text between the quotes.
+func plain(src []byte, t nixlex.Token) bool {
+	return t.Kind == nixlex.String && !t.Interpolated && t.Value == string(src[t.Start+1:t.End-1])
+}
 
-func lines(src []byte, toks []token, idx []int) string {
+func lines(toks []nixlex.Token, idx []int) string {
 	var b bytes.Buffer
 	for i, j := range idx {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprint(&b, lineOf(src, toks[j].start))
+		fmt.Fprint(&b, toks[j].Line)
 	}
 	return b.String()
 }

@@ -77,3 +77,7 @@ func mustFind(t *testing.T, src []byte, key string) site {
 	}
 	return s
 }
+
+// lineOf is the 1-based line of byte off in src, counted apart from the
+// lexer's count.
+func lineOf(src []byte, off int) int { return bytes.Count(src[:off], []byte("\n")) + 1 }
