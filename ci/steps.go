@@ -62,12 +62,13 @@ type Fuzz struct {
 }
 
 // FuzzTargets are the fuzz targets CI runs: the image-JSON parser with its
-// store confinement, and the models.nix editor.
+// store confinement, the models.nix editor and the Nix lexer under it.
 func FuzzTargets() []Fuzz {
 	return []Fuzz{
 		{"./internal/nix2container", "FuzzParse"},
 		{"./internal/nix2container", "FuzzConfine"},
 		{"./internal/models", "FuzzSetHash"},
+		{"./internal/nixlex", "FuzzTokens"},
 	}
 }
 
