@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"os"
 
 	digest "github.com/opencontainers/go-digest"
 )
@@ -36,4 +37,14 @@ func (img *Image) MarshalJSON() ([]byte, error) {
 		})
 	}
 	return json.MarshalIndent(raw, "", "\t")
+}
+
+// WriteFile writes the image's JSON to path, read-only, as a Nix builder
+// writes its output.
+func (img *Image) WriteFile(path string) error {
+	data, err := img.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o444)
 }

@@ -80,11 +80,7 @@ func image(out, hello string) error {
 		Arch:    runtime.GOARCH,
 		Created: &created,
 	}
-	data, err := img.MarshalJSON()
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(out, data, 0o444)
+	return img.WriteFile(out)
 }
 
 func greet(w io.Writer) error {
