@@ -1,4 +1,4 @@
-// Command smokeprog is the program of the integration tests' image: it
+// Package main, smokeprog, is the program of the integration tests' image: it
 // runs its arguments as steps, in order:
 //
 //	print TEXT   write TEXT and a newline to stdout
